@@ -1,0 +1,51 @@
+# Two commands matter: `make book` builds the site, `make test` runs every test.
+# Both set everything up first on a fresh machine (Python 3.11, Node/npm, apt).
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+VENDOR := _vendor/vendor
+
+.PHONY: setup book serve test bench clean browser
+
+# The virtualenv, reinstalled when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Vendored JavaScript from the npm registry, pinned by package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR)/.copied: node_modules/.package-lock.json scripts/vendor_js.py
+	$(BIN)/python scripts/vendor_js.py
+	touch $@
+
+setup: $(STAMP) $(VENDOR)/.copied
+
+book: setup
+	rm -rf _build/html  # no stale pages; _build/.jupyter_cache keeps executed notebooks
+	CAREPOOL_BOOK_BUILD=1 $(BIN)/jupyter-book build . -W -n --keep-going --all
+	@echo "The site is in $(CURDIR)/_build/html (open _build/html/index.html, or run make serve)"
+
+serve:
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+# Debian's Chromium for the browser tests (Playwright cannot download one here).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/bench_model.py
+
+clean:
+	rm -rf _build $(VENDOR) exercises/release
+
+-include exercises/grading.mk

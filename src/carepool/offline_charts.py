@@ -1,0 +1,77 @@
+"""An Altair renderer for the static book: charts that need no CDN.
+
+Altair's own HTML renderers load Vega from a CDN. In the book build
+(``CAREPOOL_BOOK_BUILD=1``, set by ``make book``) charts are instead written as
+a ``<div>`` plus an inline call to ``vegaEmbed``, which the page loads from
+``_static/vendor`` (see ``carepool.sphinx.offline``). In Jupyter nothing
+changes: JupyterLab renders Altair's usual Vega-Lite output itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+
+import altair as alt
+
+CHART_CLASS = "carepool-chart"
+RENDERER = "carepool-offline"
+BOOK_BUILD_ENV = "CAREPOOL_BOOK_BUILD"
+
+# Export buttons work offline; the "open in editor" action would leave the site.
+EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+
+
+def chart_html(spec: dict, description: str | None = None) -> str:
+    """HTML that draws a Vega-Lite spec with the page's own vegaEmbed."""
+    div_id = f"chart-{uuid.uuid4().hex[:12]}"
+    desc = description or spec.get("description") or _title_text(spec)
+    aria = f' role="figure" aria-label="{_escape_attr(desc)}"' if desc else ""
+    # </ inside JSON would end the script element early.
+    spec_json = json.dumps(spec, sort_keys=True).replace("</", "<\\/")
+    options = json.dumps(EMBED_OPTIONS)
+    return (
+        f'<div id="{div_id}" class="{CHART_CLASS}"{aria}></div>\n'
+        '<script type="text/javascript">\n'
+        f'vegaEmbed("#{div_id}", {spec_json}, {options})'
+        '.then(function (result) { document.getElementById('
+        f'"{div_id}").vegaView = result.view; }})'
+        ".catch(function (err) { console.error(err); });\n"
+        "</script>"
+    )
+
+
+def render(spec: dict, **metadata) -> dict:
+    """Altair renderer entry point: a MIME bundle with only HTML."""
+    return {"text/html": chart_html(spec)}
+
+
+def enable() -> None:
+    """Register and switch on the offline renderer for this kernel."""
+    if RENDERER not in alt.renderers.names():
+        alt.renderers.register(RENDERER, render)
+    alt.renderers.enable(RENDERER)
+
+
+def enable_for_book_build() -> bool:
+    """Switch on the offline renderer only when the book is being built."""
+    if os.environ.get(BOOK_BUILD_ENV):
+        enable()
+        return True
+    return False
+
+
+def _title_text(spec: dict) -> str:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(title)
+    return title or ""
+
+
+def _escape_attr(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )

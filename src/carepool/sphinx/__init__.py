@@ -1,0 +1,1 @@
+"""Sphinx extensions used by the course book."""

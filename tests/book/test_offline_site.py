@@ -1,0 +1,76 @@
+"""Every page of the built site works offline, in a real browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, save_screenshot
+
+SITE = ROOT / "_build" / "html"
+
+
+def site_pages() -> list[str]:
+    """Every page of the built site (collected after the build fixture ran).
+
+    Theme templates and copied assets under _static are not pages.
+    """
+    return sorted(
+        p.relative_to(SITE).as_posix()
+        for p in SITE.rglob("*.html")
+        if p.relative_to(SITE).parts[0] not in ("_static", "_sources", "_images")
+    )
+
+
+def test_every_page_loads_with_no_console_error_and_no_outside_request(built_book, visit):
+    pages = site_pages()
+    assert "notebooks/first_explorer.html" in pages
+    problems = {}
+    for path in pages:
+        v = visit(path)
+        if v.outside_requests or v.console_errors:
+            problems[path] = {"outside": v.outside_requests, "console": v.console_errors}
+        v.page.context.close()
+    assert problems == {}, problems
+
+
+CHART = "notebooks/first_explorer.html"
+
+
+def _chart_svg(page) -> str:
+    return page.evaluate(
+        "() => document.querySelector('.carepool-chart').vegaView.toSVG()"
+    )
+
+
+def test_the_chart_renders_and_its_slider_changes_it(built_book, visit):
+    v = visit(CHART, wait_for=".carepool-chart canvas, .carepool-chart svg")
+    page = v.page
+    page.wait_for_function("() => document.querySelector('.carepool-chart').vegaView")
+    before = _chart_svg(page)
+    assert "<path" in before
+    slider = page.locator(".carepool-chart input[type=range]")
+    assert slider.count() == 1
+    label = page.locator(".carepool-chart .vega-bind-name").inner_text()
+    assert "Marginal rate" in label
+    slider.evaluate(
+        "el => { el.value = '0.8'; el.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
+    page.wait_for_function(
+        "() => document.querySelector('.carepool-chart').vegaView.signal('rate') === 0.8"
+    )
+    after = _chart_svg(page)
+    assert after != before
+    save_screenshot(page, "first_explorer_chart")
+    assert v.console_errors == [] and v.outside_requests == []
+
+
+def test_the_widget_renders_from_its_saved_state(built_book, visit):
+    v = visit(CHART, wait_for=".widget-hslider, .jupyter-widgets.widget-slider")
+    page = v.page
+    page.wait_for_selector(".widget-html-content", timeout=20_000)
+    text = page.locator(".widget-html-content").first.inner_text()
+    assert "Income" in text and "£" in text
+    assert page.locator(".widget-readout").count() >= 2
+    assert v.console_errors == [] and v.outside_requests == []

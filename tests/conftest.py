@@ -1,0 +1,150 @@
+"""Shared fixtures: the repository root and the built book."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def build_book(source: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run the strict book build the Makefile runs; return the finished process."""
+    env = {**os.environ, "CAREPOOL_BOOK_BUILD": "1"}
+    return subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(source), "-W", "-n", "--keep-going", "--all", *extra],
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """The whole course, built strictly once per test session into _build/html."""
+    html = ROOT / "_build" / "html"
+    shutil.rmtree(html, ignore_errors=True)  # no stale pages; the execution cache stays
+    result = build_book(ROOT)
+    assert result.returncode == 0, (
+        "the strict book build failed:\n" + result.stdout[-6000:] + result.stderr[-6000:]
+    )
+    assert (html / "index.html").is_file()
+    return html
+
+
+# --- the built site in a real browser -------------------------------------
+
+import functools
+import http.server
+import threading
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+CHROMIUM = "/usr/bin/chromium"
+# As the machine's notes advise: no background traffic from Chromium itself.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_book: Path):
+    """The built site served on 127.0.0.1, as `make serve` does."""
+    handler = functools.partial(_QuietHandler, directory=str(built_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class PageVisit:
+    """A page opened with every request to another host blocked and recorded."""
+
+    page: object
+    outside_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def visit(browser, site_url):
+    """Open a site page by path; block and record outside requests and console errors."""
+    contexts = []
+
+    def open_page(path: str, wait_for: str | None = None) -> PageVisit:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        v = PageVisit(page)
+
+        def route(r):
+            host = urlparse(r.request.url).hostname
+            if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+                r.continue_()
+            else:
+                v.outside_requests.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: m.type == "error" and v.console_errors.append(m.text))
+        page.on("pageerror", lambda e: v.console_errors.append(str(e)))
+        # Name the missing file, which the console message does not.
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and v.console_errors.append(f"HTTP {r.status}: {r.url}"),
+        )
+        page.goto(f"{site_url}/{path}", wait_until="load")
+        if wait_for:
+            page.wait_for_selector(wait_for, timeout=20_000)
+        page.wait_for_load_state("networkidle")
+        return v
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def save_screenshot(page, name: str) -> Path:
+    """Keep a screenshot as a test artefact in test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
