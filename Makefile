@@ -28,8 +28,7 @@ $(VENDOR)/.copied: node_modules/.package-lock.json scripts/vendor_js.py
 setup: $(STAMP) $(VENDOR)/.copied
 
 book: setup
-	rm -rf _build/html  # no stale pages; _build/.jupyter_cache keeps executed notebooks
-	CAREPOOL_BOOK_BUILD=1 $(BIN)/jupyter-book build . -W -n --keep-going --all
+	$(BIN)/python scripts/build_book.py
 	@echo "The site is in $(CURDIR)/_build/html (open _build/html/index.html, or run make serve)"
 
 serve:

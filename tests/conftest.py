@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
+import functools
+import http.server
 import subprocess
 import sys
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -14,13 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-def build_book(source: Path, *extra: str) -> subprocess.CompletedProcess:
-    """Run the strict book build the Makefile runs; return the finished process."""
-    env = {**os.environ, "CAREPOOL_BOOK_BUILD": "1"}
+def build_book(source: Path) -> subprocess.CompletedProcess:
+    """Run the strict book build `make book` runs; return the finished process."""
     return subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(source), "-W", "-n", "--keep-going", "--all", *extra],
-        cwd=source,
-        env=env,
+        [sys.executable, str(ROOT / "scripts" / "build_book.py"), str(source)],
         capture_output=True,
         text=True,
         timeout=1800,
@@ -36,7 +36,6 @@ def repo_root() -> Path:
 def built_book() -> Path:
     """The whole course, built strictly once per test session into _build/html."""
     html = ROOT / "_build" / "html"
-    shutil.rmtree(html, ignore_errors=True)  # no stale pages; the execution cache stays
     result = build_book(ROOT)
     assert result.returncode == 0, (
         "the strict book build failed:\n" + result.stdout[-6000:] + result.stderr[-6000:]
@@ -46,12 +45,6 @@ def built_book() -> Path:
 
 
 # --- the built site in a real browser -------------------------------------
-
-import functools
-import http.server
-import threading
-from dataclasses import dataclass, field
-from urllib.parse import urlparse
 
 CHROMIUM = "/usr/bin/chromium"
 # As the machine's notes advise: no background traffic from Chromium itself.

@@ -74,3 +74,20 @@ def test_the_widget_renders_from_its_saved_state(built_book, visit):
     assert "Income" in text and "£" in text
     assert page.locator(".widget-readout").count() >= 2
     assert v.console_errors == [] and v.outside_requests == []
+
+
+def test_a_scenario_link_restores_its_inputs(built_book, visit):
+    v = visit(f"{CHART}#marginal-rate.rate=0.6", wait_for=".scenario-link a")
+    page = v.page
+    page.wait_for_function(
+        "() => document.querySelector('.carepool-chart').vegaView.signal('rate') === 0.6"
+    )
+    assert page.locator(".carepool-chart input[type=range]").input_value() == "0.6"
+    # The offered link follows the inputs as they move.
+    page.locator(".carepool-chart input[type=range]").evaluate(
+        "el => { el.value = '0.2'; el.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
+    page.wait_for_function(
+        "() => document.querySelector('.scenario-link a').href.endsWith('marginal-rate.rate=0.2')"
+    )
+    assert v.console_errors == [] and v.outside_requests == []

@@ -24,6 +24,7 @@ WIDGET_SCRIPTS = {
     f"{VENDOR}/require.js": {},
     "require-paths.js": {},
     f"{VENDOR}/html-manager/embed-amd.js": {},
+    "widget-labels.js": {},
 }
 REQUIRED = (*VEGA_SCRIPTS, "require.js", "html-manager/embed-amd.js", "mathjax/tex-chtml.js")
 
@@ -64,6 +65,7 @@ def _add_vega_to_chart_pages(app: Sphinx, pagename, templatename, context, doctr
     if CHART_CLASS in context.get("body", ""):
         for i, name in enumerate(VEGA_SCRIPTS):
             app.add_js_file(f"{VENDOR}/{name}", priority=200 + i)
+        app.add_js_file("charts.js", priority=210)
 
 
 def _drop_thebe(app: Sphinx) -> None:
