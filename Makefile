@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 VENDOR := _vendor/vendor
 
-.PHONY: setup book serve test bench clean browser
+.PHONY: setup book serve test bench clean system-packages
 
 # The virtualenv, reinstalled when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -34,11 +34,17 @@ book: setup
 serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
 
-# Debian's Chromium for the browser tests (Playwright cannot download one here).
-browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+# Debian's packages the tests need: Chromium for the browser tests (Playwright
+# cannot download one here) and bubblewrap for the autograding sandbox.
+SYSTEM_PACKAGES := chromium:chromium bwrap:bubblewrap
+system-packages:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
-test: setup browser
+test: setup system-packages
 	$(BIN)/python -m pytest
 
 bench: setup

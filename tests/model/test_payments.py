@@ -1,0 +1,116 @@
+"""Each payment mechanism at its edges: zero activity, exactly at the baseline, far above it;
+shared savings just under and just over the minimum savings rate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from carepool import payments
+
+PRICE = 1590.0  # the non-elective admission cost used as the emergency tariff
+
+
+def test_tariff_pays_nothing_for_no_activity_and_the_price_for_each_unit():
+    assert payments.tariff(0, PRICE) == 0
+    assert payments.tariff(1000, PRICE) == pytest.approx(1000 * PRICE)
+
+
+def test_tariff_works_on_arrays_of_draws_and_years():
+    activity = np.array([[0.0, 10.0], [20.0, 30.0]])
+    np.testing.assert_allclose(payments.tariff(activity, 2.0), [[0, 20], [40, 60]])
+
+
+def test_marginal_rate_pays_nothing_for_no_activity():
+    assert payments.marginal_rate(0, 30_000, PRICE, 0.3) == 0
+
+
+def test_marginal_rate_below_baseline_is_the_full_tariff():
+    assert payments.marginal_rate(20_000, 30_000, PRICE, 0.3) == pytest.approx(20_000 * PRICE)
+
+
+def test_marginal_rate_exactly_at_baseline_is_the_full_tariff():
+    assert payments.marginal_rate(30_000, 30_000, PRICE, 0.3) == pytest.approx(30_000 * PRICE)
+
+
+def test_marginal_rate_far_above_baseline_pays_thirty_percent_for_the_growth():
+    # 30,000 at full price, then 70,000 more admissions at 30% of it.
+    expected = 30_000 * PRICE + 0.3 * 70_000 * PRICE
+    assert payments.marginal_rate(100_000, 30_000, PRICE, 0.3) == pytest.approx(expected)
+
+
+def test_marginal_rate_of_one_is_the_plain_tariff_and_of_zero_pays_nothing_above_baseline():
+    assert payments.marginal_rate(50_000, 30_000, PRICE, 1.0) == pytest.approx(payments.tariff(50_000, PRICE))
+    assert payments.marginal_rate(50_000, 30_000, PRICE, 0.0) == pytest.approx(30_000 * PRICE)
+
+
+@pytest.mark.parametrize("activity", [0.0, 500.0, 1e6])
+def test_block_contract_pays_the_same_whatever_the_activity(activity):
+    assert payments.block(36e6, activity) == 36e6
+
+
+def test_block_contract_takes_the_shape_of_the_activity():
+    out = payments.block(np.array([1.0, 2.0]), np.zeros((3, 2)))
+    assert out.shape == (3, 2)
+    np.testing.assert_allclose(out[:, 1], 2.0)
+
+
+def test_capitation_is_population_times_rate_and_nothing_for_no_one():
+    assert payments.capitation(300_000, 195.0) == pytest.approx(58.5e6)
+    assert payments.capitation(0, 195.0) == 0
+
+
+BENCH = 100e6
+
+
+def test_shared_savings_just_under_the_minimum_savings_rate_pays_nothing():
+    actual = BENCH * (1 - 0.02) + 1.0  # savings one pound short of 2%
+    assert payments.shared_savings(BENCH, actual, 0.5, 0.02) == 0
+
+
+def test_shared_savings_just_over_the_minimum_savings_rate_shares_all_savings():
+    actual = BENCH * (1 - 0.02) - 1.0  # savings one pound beyond 2%
+    savings = BENCH - actual
+    # First-pound sharing: half of all the savings, not just of those beyond 2%.
+    assert payments.shared_savings(BENCH, actual, 0.5, 0.02) == pytest.approx(0.5 * savings)
+
+
+def test_shared_savings_jump_at_the_threshold():
+    under = payments.shared_savings(BENCH, BENCH * 0.98 + 1, 0.5, 0.02)
+    over = payments.shared_savings(BENCH, BENCH * 0.98 - 1, 0.5, 0.02)
+    assert over - under == pytest.approx(0.5 * 0.02 * BENCH, rel=1e-6)
+
+
+def test_one_sided_shared_savings_never_charges_the_aco_for_losses():
+    assert payments.shared_savings(BENCH, BENCH * 1.2, 0.5, 0.02) == 0
+
+
+def test_two_sided_shared_savings_charges_a_share_of_losses_beyond_the_minimum_loss_rate():
+    loss = 0.05 * BENCH
+    paid = payments.shared_savings(BENCH, BENCH + loss, 0.5, 0.02, two_sided=True, loss_rate=0.4)
+    assert paid == pytest.approx(-0.4 * loss)
+
+
+def test_two_sided_shared_savings_charges_nothing_for_losses_within_the_minimum_loss_rate():
+    paid = payments.shared_savings(BENCH, BENCH * 1.01, 0.5, 0.02, two_sided=True, loss_rate=0.4)
+    assert paid == 0
+
+
+def test_shared_savings_with_no_activity_shares_the_whole_benchmark():
+    assert payments.shared_savings(BENCH, 0.0, 0.5, 0.02) == pytest.approx(0.5 * BENCH)
+
+
+def test_withhold_keeps_back_its_share_when_no_outcome_is_met():
+    assert payments.withhold(100e6, 0.02, 0.0) == pytest.approx(98e6)
+
+
+def test_withhold_is_paid_in_full_when_every_outcome_is_met():
+    assert payments.withhold(100e6, 0.02, 1.0) == pytest.approx(100e6)
+
+
+def test_withhold_pays_in_proportion_to_outcomes_met():
+    assert payments.withhold(100e6, 0.02, 0.5) == pytest.approx(99e6)
+
+
+def test_withhold_of_nothing_is_nothing():
+    assert payments.withhold(0.0, 0.02, 1.0) == 0
