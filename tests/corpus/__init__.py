@@ -1,0 +1,1 @@
+"""Tests of the primary-source corpus and the pages built from it."""

@@ -1,0 +1,117 @@
+"""The "Primary sources" pages, built strictly in a small Sphinx project.
+
+The real pages in book/sources/ are copied into a temporary project with only
+MyST and the sources extension, plus a page that cites every paragraph the way
+chapters do. `-W -n` turns any unresolved reference into a failure.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from carepool import corpus
+
+from .test_texts import FURNITURE
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ROOT / "book" / "sources"
+IDS = corpus.source_ids()
+CONF = 'extensions = ["myst_parser", "carepool.sphinx.sources"]\nexclude_patterns = ["_build"]\n'
+PARAGRAPH = re.compile(
+    r'<div class="source-paragraph[^"]*" id="(source-[a-z0-9-]+-p\d+)">\s*'
+    r'<p class="source-pn"><a [^>]*href="#\1"[^>]*>¶(\d+)</a></p>\s*'
+    r'<p class="source-para-text">(.*?)</p>',
+    re.DOTALL,
+)
+
+
+def _sphinx(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-n", "-q", "-b", "html", str(project),
+         str(project / "_build")],
+        capture_output=True, text=True, timeout=240,
+    )
+
+
+def _citing_page() -> str:
+    # Explicit titles, as chapters write them, and one implicit title.
+    lines = ["# Citing the sources", ""]
+    for source_id in IDS:
+        lines.append(f"See {{ref}}`the source <source-{source_id}>`.")
+        for n in range(1, len(corpus.paragraphs(source_id)) + 1):
+            lines.append(f"{{ref}}`¶{n} <source-{source_id}-p{n}>`")
+    lines.append("{ref}`source-lilley-deja-vu-2011-p17`")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("sources-book")
+    shutil.copytree(PAGES, project / "sources")
+    (project / "conf.py").write_text(CONF)
+    (project / "citing.md").write_text(_citing_page())
+    toc = "\n".join(["sources/index", *(f"sources/{i}" for i in IDS), "citing"])
+    (project / "index.md").write_text(f"# Test book\n\n```{{toctree}}\n{toc}\n```\n")
+    result = _sphinx(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "_build"
+
+
+def test_every_source_has_its_page_in_the_built_book(site):
+    for source_id in IDS:
+        page = (site / "sources" / f"{source_id}.html").read_text("utf-8")
+        assert f'id="source-{source_id}"' in page
+        assert "Provenance" in page and "Questions for source criticism" in page
+
+
+@pytest.mark.parametrize("source_id", IDS)
+def test_each_page_shows_the_reading_text_exactly_with_numbered_anchored_paragraphs(site, source_id):
+    page = (site / "sources" / f"{source_id}.html").read_text("utf-8")
+    shown = PARAGRAPH.findall(page)
+    expected = corpus.paragraphs(source_id)
+    assert [label for label, _, _ in shown] == [f"source-{source_id}-p{n}" for n in range(1, len(expected) + 1)]
+    assert [int(n) for _, n, _ in shown] == list(range(1, len(expected) + 1))
+    # Exactly the reading text: no smart quotes, nothing reflowed, no furniture.
+    assert [html.unescape(text) for _, _, text in shown] == expected
+
+
+def test_paragraph_references_resolve_to_their_anchors(site):
+    page = (site / "citing.html").read_text("utf-8")
+    for source_id in IDS:
+        for n in range(1, len(corpus.paragraphs(source_id)) + 1):
+            assert f'href="sources/{source_id}.html#source-{source_id}-p{n}"' in page
+    # Without an explicit title the link names the source and paragraph.
+    assert "Deja vu? ¶17</span></a>" in page
+
+
+def test_the_overview_table_lists_every_source_from_the_corpus(site):
+    page = (site / "sources" / "index.html").read_text("utf-8")
+    table = page[page.index('<table class="sources-table'): page.index("</table>")]
+    for row in corpus.load().itertuples():
+        assert f'href="{row.id}.html#source-{row.id}"' in table
+        assert html.escape(row.title, quote=False) in table
+        assert row.date_status in table
+    assert table.count("<tr") == 1 + len(IDS)
+
+
+@pytest.mark.parametrize("source_id", IDS)
+def test_the_furniture_is_absent_from_the_text_shown(site, source_id):
+    page = (site / "sources" / f"{source_id}.html").read_text("utf-8")
+    shown = " ".join(html.unescape(text) for _, _, text in PARAGRAPH.findall(page)).lower()
+    assert [f for f in FURNITURE if f.lower() in shown] == []
+
+
+def test_an_unknown_source_id_fails_the_build_naming_the_known_ids(tmp_path):
+    (tmp_path / "conf.py").write_text(CONF)
+    (tmp_path / "index.md").write_text("# Bad\n\n```{source-text} lilley-2011\n```\n")
+    result = _sphinx(tmp_path)
+    assert result.returncode != 0
+    assert "unknown source id 'lilley-2011'" in result.stderr
+    assert "lilley-deja-vu-2011" in result.stderr
