@@ -28,7 +28,8 @@ def test_the_model_reference_lists_every_parameter_with_its_unit(built_book):
     from carepool.parameters import load_parameters
 
     page = (built_book / "book" / "model" / "model_reference.html").read_text(encoding="utf-8")
-    text = html_lib.unescape(page)
+    # Sphinx turns straight apostrophes into curly ones in prose.
+    text = html_lib.unescape(page).replace("\u2019", "'")
     for parameter in load_parameters().values():
-        assert f"<code class=\"docutils literal notranslate\"><span class=\"pre\">{parameter.key}" in page or parameter.key in text
+        assert parameter.key in text
         assert parameter.unit in text
