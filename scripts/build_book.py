@@ -4,6 +4,11 @@ Notebook outputs are cached by Jupyter Book (jupyter-cache), keyed on each
 notebook's own cells. Charts and tables come from the carepool package, so a
 change to the package must re-execute the notebooks too: the cache is cleared
 when the package's source digest changes.
+
+The book offers the student version of each graded exercise, so the build
+first releases them (nbgrader) into book/exercises/student/, as `make release`
+does; the release step itself refuses any notebook that still holds a
+solution or a hidden test.
 """
 
 from __future__ import annotations
@@ -28,7 +33,20 @@ def package_digest() -> str:
     return digest.hexdigest()
 
 
+def release_student_versions(source: Path) -> None:
+    """The student notebooks and zips the exercise pages link to, made fresh."""
+    course = source / "exercises"
+    if not (course / "source").is_dir():
+        return  # a book without graded exercises (the tests' minimal copies)
+    from carepool.grading.release import release_all
+
+    student = source / "book" / "exercises" / "student"
+    shutil.rmtree(student, ignore_errors=True)
+    release_all(course, book_dir=student)
+
+
 def build(source: Path = ROOT, *extra: str) -> int:
+    release_student_versions(source)
     build_dir = source / "_build"
     stamp = build_dir / ".carepool-digest"
     digest = package_digest()

@@ -20,6 +20,8 @@ def _minimal_book(tmp_path: Path, page: str) -> Path:
     book = tmp_path / "book"
     book.mkdir()
     shutil.copy(ROOT / "_config.yml", book / "_config.yml")
+    (book / "book").mkdir()
+    shutil.copy(ROOT / "book" / "references.bib", book / "book" / "references.bib")
     shutil.copytree(ROOT / "_static", book / "_static")
     (book / "_vendor").symlink_to(ROOT / "_vendor", target_is_directory=True)
     (book / "_toc.yml").write_text("format: jb-book\nroot: page\n")

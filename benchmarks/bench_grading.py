@@ -1,0 +1,74 @@
+"""Benchmark of the grading workflow: the release step, and autograding 50 submissions.
+
+Runs on a temporary copy of the course (the repository is not touched):
+times `release_all` (every assignment generated, checked, zipped and copied
+for the book), then autogrades 50 synthetic submissions of one assignment,
+made from the real notebooks (a third right, a third blank, a third with a
+plausible wrong answer), one student at a time as `make autograde` does.
+
+    .venv/bin/python benchmarks/bench_grading.py [--submissions 50] [--assignment paying_providers]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from carepool.grading.autograde import GRADED, grade_class  # noqa: E402
+from carepool.grading.release import release_all  # noqa: E402
+from tests.exercises.kit import reference_answers, submit, with_answers, wrong_answers  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--submissions", type=int, default=50)
+    parser.add_argument("--assignment", default="paying_providers")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        course = Path(tmp) / "course"
+        course.mkdir()
+        shutil.copy2(ROOT / "exercises" / "nbgrader_config.py", course)
+        shutil.copytree(ROOT / "exercises" / "source", course / "source")
+
+        start = time.perf_counter()
+        zips = release_all(course, Path(tmp) / "book_student")
+        release_seconds = time.perf_counter() - start
+        print(f"release step: {release_seconds:.1f} s for {len(zips)} assignments "
+              f"(generate, check, zip, copy for the book)")
+
+        a = args.assignment
+        source = json.loads((course / "source" / a / f"{a}.ipynb").read_text())
+        released = json.loads((course / "release" / a / f"{a}.ipynb").read_text())
+        kinds = [with_answers(released, reference_answers(source)), released,
+                 with_answers(released, wrong_answers(a, source))]
+        for i in range(args.submissions):
+            submit(course, f"student{i:03d}", a, kinds[i % 3])
+
+        times = []
+
+        def progress(done, total, outcome):
+            times.append(time.perf_counter())
+            print(f"[{done}/{total}] {outcome.student}: {outcome.status}", file=sys.stderr, flush=True)
+
+        start = time.perf_counter()
+        outcomes = grade_class(course, a, progress=progress)
+        total_seconds = time.perf_counter() - start
+        per = [b - a_ for a_, b in zip([start] + times[:-1], times)]
+        graded = sum(o.status == GRADED for o in outcomes)
+        print(f"autograde: {len(outcomes)} submissions of {a} in {total_seconds:.1f} s; "
+              f"{graded} graded; per submission: mean {statistics.mean(per):.2f} s, "
+              f"median {statistics.median(per):.2f} s, max {max(per):.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""nbgrader configuration for the course's graded exercises.
+
+Run every nbgrader command from this folder (``cd exercises``), as nbgrader
+expects; ``make release``, ``make autograde`` and the other targets do so.
+"""
+
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.course_id = "who-holds-the-budget"
+c.CourseDirectory.root = str(Path(__file__).resolve().parent)
+
+# The gradebook is SQLite in this folder by default. For several graders
+# sharing one gradebook, point it at PostgreSQL instead, e.g.
+#   c.CourseDirectory.db_url = "postgresql://grader@dbhost/who_holds_the_budget"
+# (the book's "For instructors" part says how).
+
+# A student's cell may run for at most this many seconds when autograded;
+# a cell that runs longer is interrupted, marked with a CellTimeoutError,
+# and the rest of the notebook still runs.
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+
+# Released notebooks keep their tests visible but never the hidden ones.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.ClearHiddenTests.enforce_metadata = True
+
+# A student's deleted graded cell is not put back for them: the submission is
+# reported as broken before grading (see carepool.grading.submissions).
+c.OverwriteCells.add_missing_cells = False
+
+# Editor checkpoints and Python caches never belong in a release.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# `nbgrader zip_collect` (make collect): an LMS download holds one file per
+# student named <student>_<notebook>.ipynb, e.g. jdoe42_paying_providers.ipynb
+# (student ids without underscores). The regexp sees each file's full path.
+c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[A-Za-z0-9.\-]+)_(?P<file_id>[A-Za-z0-9_]+\.ipynb)$"
+
+# Feedback is made from the autograded notebook, which holds the hidden tests:
+# strip them, and any error that quotes them, before students see it.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "carepool.grading.feedback.RedactHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -1,0 +1,133 @@
+"""Helpers for the grading tests: submissions made from the real notebooks, scores read from the gradebook."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+COURSE = ROOT / "exercises"
+ASSIGNMENTS = sorted(p.name for p in (COURSE / "source").iterdir() if p.is_dir())
+CELL_TIMEOUT = 5  # seconds a cell may run in these tests
+
+# For each assignment, one plausible wrong answer: the answer cell it replaces,
+# the wrong code, and the test cells that should lose their marks because of it.
+WRONG_ANSWERS = {
+    "paying_providers": (
+        "marginal_rate_income_answer",
+        # Paying emergency growth at full tariff: the marginal rate forgotten.
+        "def marginal_rate_income(activity, baseline, price, rate=0.3):\n"
+        "    return np.asarray(activity, dtype=float) * price\n",
+        {"mret_payment_above_baseline", "income_table_by_mechanism"},
+    ),
+    "comparing_models": (
+        "model_table_answer",
+        # An ACS taken for an organisation holding the budget, the ACO for a partnership.
+        None,  # built from the reference answer by `swap_acs_and_aco_holders`
+        {"budget_holder_and_risk_bearer_per_model"},
+    ),
+    "reading_sources": (
+        "dating_answer",
+        # Thursday taken as weekday() == 4 (it is 3: Monday is 0).
+        "def thursday_11_january_years(first, last):\n"
+        "    return [y for y in range(first, last + 1) if datetime.date(y, 1, 11).weekday() == 4]\n\n"
+        "likely_year = 2018\n",
+        {"thursday_years_found_by_calendar"},
+    ),
+    "pooling_budgets": (
+        "fewer_deficits_answer",
+        # The comparison the wrong way round: those whose chance of a deficit rises.
+        'fewer_deficits_when_pooled = sorted(chance.index[chance["acs"] > chance["silos"]])\n',
+        {"partners_with_fewer_deficits_when_pooled"},
+    ),
+}
+
+
+def make(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    """Run a target of the real Makefile from the repository root, without redoing `setup`."""
+    return subprocess.run(["make", "--no-print-directory", "-o", "setup", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def nbgrader(course: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    from carepool.grading.course import run_nbgrader
+
+    return run_nbgrader(course, *args, timeout=timeout)
+
+
+def read_nb(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def text(cell: dict) -> str:
+    """A cell's source as one string (notebook files store it as a string or a list of lines)."""
+    return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+
+
+def cells_by_id(nb: dict) -> dict[str, dict]:
+    return {c["metadata"]["nbgrader"]["grade_id"]: c for c in nb["cells"] if "nbgrader" in c["metadata"]}
+
+
+def autograded_points(source_nb: dict) -> dict[str, float]:
+    """The points of each autograded test cell (grade_id -> points)."""
+    return {gid: float(c["metadata"]["nbgrader"]["points"]) for gid, c in cells_by_id(source_nb).items()
+            if c["metadata"]["nbgrader"].get("grade") and not c["metadata"]["nbgrader"].get("solution")}
+
+
+def with_answers(released: dict, answers: dict[str, str]) -> dict:
+    """A copy of the released notebook with the given cells' sources replaced."""
+    nb = copy.deepcopy(released)
+    cells = cells_by_id(nb)
+    for grade_id, source in answers.items():
+        cells[grade_id]["source"] = source
+    return nb
+
+
+def reference_answers(source_nb: dict) -> dict[str, str]:
+    """The instructor's answer in every answer cell, without nbgrader's markers (as a student would type it)."""
+    answers = {}
+    for gid, cell in cells_by_id(source_nb).items():
+        meta = cell["metadata"]["nbgrader"]
+        if meta.get("solution"):
+            src = text(cell)
+            answers[gid] = "\n".join(l for l in src.splitlines() if "BEGIN SOLUTION" not in l and "END SOLUTION" not in l)
+    return answers
+
+
+def swap_acs_and_aco_holders(answer: str) -> str:
+    return (answer.replace('"commissioners and providers together",', '"@ACS@",')
+            .replace('"a single provider organisation"', '"commissioners and providers together"')
+            .replace('"@ACS@",', '"a single provider organisation",'))
+
+
+def wrong_answers(assignment: str, source_nb: dict) -> dict[str, str]:
+    grade_id, code, _ = WRONG_ANSWERS[assignment]
+    if code is None:
+        code = swap_acs_and_aco_holders(reference_answers(source_nb)[grade_id])
+        assert code != reference_answers(source_nb)[grade_id]
+    return {**reference_answers(source_nb), grade_id: code}
+
+
+def submit(course: Path, student: str, assignment: str, nb: dict | str) -> Path:
+    """Put a submission where nbgrader collects them: submitted/<student>/<assignment>/."""
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{assignment}.ipynb"
+    target.write_text(nb if isinstance(nb, str) else json.dumps(nb, indent=1), encoding="utf-8")
+    return target
+
+
+def scores(course: Path, assignment: str, student: str) -> dict[str, float]:
+    """The autograded score of each graded cell of a student's notebook, from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        notebook = gb.find_submission_notebook(assignment, assignment, student)
+        return {grade.name: grade.score for grade in notebook.grades}
+
+
+def total(course: Path, assignment: str, student: str, cells=None) -> float:
+    got = scores(course, assignment, student)
+    return sum(v for k, v in got.items() if cells is None or k in cells)

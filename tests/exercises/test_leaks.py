@@ -1,0 +1,101 @@
+"""Solutions and hidden tests appear nowhere a student can see.
+
+The instructor-only text is read from the source notebooks: every line between
+nbgrader's solution markers and between its hidden-test markers. None of it,
+nor the markers, may be in the released notebooks, the LMS zips, the book's
+copies, the feedback, or the built book.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from carepool.grading.release import instructor_only_text
+from tests.exercises.conftest import source_nb
+from tests.exercises.kit import ASSIGNMENTS, ROOT, make, text
+
+
+def instructor_lines(course: Path) -> set[str]:
+    """Lines only instructors may see: solutions and hidden tests, long enough to be distinctive."""
+    lines, public = set(), set()
+    for assignment in ASSIGNMENTS:
+        for cell in source_nb(course, assignment)["cells"]:
+            inside = False
+            for line in text(cell).splitlines():
+                marker = line.strip()
+                if marker in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
+                    inside = True
+                elif marker in ("### END SOLUTION", "### END HIDDEN TESTS"):
+                    inside = False
+                elif len(marker) >= 25:
+                    (lines if inside else public).add(marker)
+    # A line students are given elsewhere (a choice of wording, say) is no leak.
+    return lines - public
+
+
+def page_text(page: Path) -> str:
+    """A page's text as a reader sees it: tags (and the code highlighter's spans) removed."""
+    content = page.read_text(encoding="utf-8", errors="replace")
+    if page.suffix == ".html":
+        content = html.unescape(re.sub(r"<[^>]+>", "", content))
+    return content
+
+
+def leaks(content: str, lines: set[str]) -> list[str]:
+    return instructor_only_text(content) + sorted(line for line in lines if line in content)
+
+
+def test_there_are_instructor_lines_to_look_for(released):
+    assert len(instructor_lines(released.course)) >= 30
+
+
+def test_released_notebooks_zips_and_book_copies_hold_no_solutions_or_hidden_tests(released):
+    lines = instructor_lines(released.course)
+    seen = 0
+    for path in [*(released.course / "release").rglob("*"), *released.book.rglob("*.ipynb")]:
+        if path.is_file():
+            assert not leaks(path.read_text(encoding="utf-8"), lines), path
+            seen += 1
+    for path in (released.course / "release_zips").glob("*.zip"):
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                assert not leaks(archive.read(name).decode("utf-8"), lines), f"{path}:{name}"
+                seen += 1
+    assert seen >= 3 * len(ASSIGNMENTS)
+
+
+def test_feedback_holds_no_hidden_tests(graded):
+    run = make("feedback", "ASSIGNMENT=paying_providers", f"COURSE={graded.course}")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    lines = instructor_lines(graded.course)
+    hidden_only = {line for line in lines if "assert" in line or "reference_marginal_rate" in line}
+    pages = list((graded.course / "feedback").rglob("*.html"))
+    assert len(pages) >= 6
+    for page in pages:
+        content = page_text(page)
+        assert "BEGIN HIDDEN TESTS" not in content and "END HIDDEN TESTS" not in content, page
+        found = [line for line in hidden_only if line in content]
+        assert not found, f"{page} shows hidden tests: {found[:3]}"
+
+
+BUILT = ROOT / "_build" / "html"
+
+
+@pytest.mark.skipif(not (BUILT / "index.html").is_file(), reason="the book has not been built")
+def test_the_built_book_holds_no_solutions_or_hidden_tests():
+    lines = instructor_lines(ROOT / "exercises")
+    pages = [p for p in BUILT.rglob("*") if p.suffix in {".html", ".ipynb", ".txt", ".md", ".py"} and p.is_file()]
+    for page in pages:
+        content = page_text(page)
+        assert not [line for line in lines if line in content], page
+        # The instructors' pages name the markers to explain them; no other page may hold one.
+        if "instructors" not in page.relative_to(BUILT).parts:
+            assert not instructor_only_text(content), page
+    if "book/exercises/student/" in (ROOT / "_toc.yml").read_text():
+        assert (BUILT / "book" / "exercises" / "student" / "paying_providers.html").is_file(), (
+            "the student versions are in the table of contents but not in the built book")

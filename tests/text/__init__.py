@@ -1,0 +1,1 @@
+"""Tests of the course text: chapters, quotations, glossary, bibliography, timeline."""

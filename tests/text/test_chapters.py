@@ -1,0 +1,74 @@
+"""Every chapter teaches: outcomes, an argument, a close reading, questions, reading."""
+
+import re
+
+import pytest
+
+from . import course_text as text
+
+CHAPTER_NAMES = [path.name for path in text.CHAPTERS]
+
+
+@pytest.fixture(params=text.CHAPTERS, ids=CHAPTER_NAMES)
+def chapter(request):
+    return text.read(request.param)
+
+
+def test_the_five_chapters_of_the_course_are_there():
+    assert CHAPTER_NAMES == sorted(
+        [
+            "markets_and_commissioners.md",
+            "accountable_care_organisations.md",
+            "systems_not_organisations.md",
+            "pooling_the_pot.md",
+            "redesigning_commissioning.md",
+        ]
+    )
+
+
+def test_each_chapter_opens_with_learning_outcomes(chapter):
+    assert text.headings(chapter)[0] == "Learning outcomes"
+    outcomes = re.findall(r"^- ", text.section(chapter, "Learning outcomes"), re.MULTILINE)
+    assert len(outcomes) >= 3
+
+
+def test_each_chapter_argues_in_1500_to_3000_words(chapter):
+    assert 1500 <= text.words(text.argument(chapter)) <= 3000
+
+
+def test_each_chapter_reads_a_primary_source_closely(chapter):
+    close_readings = [h for h in text.headings(chapter) if h.startswith("Close reading")]
+    assert close_readings, "no 'Close reading' section"
+    quoted = text.quotations(text.section(chapter, "Close reading"))
+    assert len(quoted) >= 3, "a close reading quotes its source, with paragraphs"
+
+
+def test_each_chapter_sets_out_arguments_for_and_against_and_marks_opinion(chapter):
+    debate = [h for h in text.headings(chapter) if "for and against" in h]
+    assert debate, "no section setting out the arguments for and against"
+    body = text.section(chapter, debate[0])
+    assert "**For" in body and "**Against" in body
+    assert "*Opinion.*" in body
+
+
+def test_each_chapter_asks_questions_whose_answers_the_reader_can_reveal(chapter):
+    questions = text.section(chapter, "Check your understanding")
+    numbered = re.findall(r"^\d+\. ", questions, re.MULTILINE)
+    answers = re.findall(r"^\s*:::\{dropdown\} Answer", questions, re.MULTILINE)
+    assert len(numbered) >= 3
+    assert len(answers) == len(numbered)
+
+
+def test_each_chapter_ends_with_further_reading_from_the_bibliography(chapter):
+    assert text.headings(chapter)[-1] == "Further reading"
+    reading = text.section(chapter, "Further reading")
+    assert text.cite_keys(reading), "further reading cites no work from the bibliography"
+
+
+def test_each_explorer_has_its_place_in_the_chapters():
+    markers = {
+        name: re.findall(r"^% EXPLORER: ([a-z-]+)$", text.read(path), re.MULTILINE)
+        for name, path in zip(CHAPTER_NAMES, text.CHAPTERS)
+    }
+    assert markers["markets_and_commissioners.md"] == ["paying-for-activity"]
+    assert markers["pooling_the_pot.md"] == ["wrong-pocket", "sharing-risk"]
