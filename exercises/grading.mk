@@ -3,7 +3,8 @@
 # and nbgrader itself runs in exercises/ as it requires.
 #   make release                      student versions + one LMS zip each
 #   make collect ASSIGNMENT=a ZIP=f   submissions from an LMS download (zip)
-#   make autograde ASSIGNMENT=a       grade every submission, with a summary
+#   make autograde ASSIGNMENT=a       grade every submission, with a summary,
+#                                     students' code in the sandbox (SANDBOX=off: not)
 #   make feedback ASSIGNMENT=a        feedback files for students
 #   make export                       all grades to exercises/grades.csv
 
@@ -12,6 +13,7 @@ STUDENT_BOOK := book/exercises/student
 NBG_PATH     := PATH="$(CURDIR)/$(BIN):$$PATH"
 NBGRADER     := cd $(COURSE) && $(NBG_PATH) $(CURDIR)/$(BIN)/nbgrader
 CELL_TIMEOUT ?=
+SANDBOX      ?= on
 ASSIGNMENT   ?=
 
 .PHONY: release collect autograde feedback export formgrader
@@ -34,8 +36,10 @@ collect: setup
 
 autograde: setup
 	$(call need_assignment)
+	@case "$(SANDBOX)" in on|off) ;; *) echo "SANDBOX must be on or off, not '$(SANDBOX)'"; exit 2;; esac
 	$(NBG_PATH) $(BIN)/python -m carepool.grading.autograde $(ASSIGNMENT) --course $(COURSE) \
-		$(if $(CELL_TIMEOUT),--cell-timeout $(CELL_TIMEOUT))
+		$(if $(CELL_TIMEOUT),--cell-timeout $(CELL_TIMEOUT)) \
+		$(if $(filter off,$(SANDBOX)),--no-sandbox)
 
 feedback: setup
 	$(call need_assignment)

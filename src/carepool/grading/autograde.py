@@ -7,9 +7,13 @@ never scored as empty. The summary tells apart the submissions that were
 graded, those that failed to run (and why), and the students with no
 submission.
 
+Students' code runs in a sandbox (`carepool.grading.sandbox`) unless
+`sandbox=False` (``--no-sandbox``) is asked for; if the sandbox cannot start,
+grading refuses rather than running the code unsandboxed.
+
 Command line (from the repository root)::
 
-    .venv/bin/python -m carepool.grading.autograde ASSIGNMENT [--cell-timeout S]
+    .venv/bin/python -m carepool.grading.autograde ASSIGNMENT [--cell-timeout S] [--no-sandbox]
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from carepool.grading import sandbox as sandboxing
 from carepool.grading.course import run_nbgrader
-from carepool.grading.submissions import problem_with
+from carepool.grading.submissions import folder_problem, problem_with
 
 GRADED, FAILED, MISSING = "graded", "failed to run", "missing"
 # Errors that mean the code never finished, not that an answer was wrong.
@@ -44,13 +49,18 @@ class Outcome:
 
 def autograde_submission(course_dir: Path | str, assignment: str, student: str,
                          cell_timeout: int | None = None,
-                         timeout: float | None = None) -> subprocess.CompletedProcess:
+                         timeout: float | None = None, sandbox: bool = True) -> subprocess.CompletedProcess:
     """Autograde one student's submission: the one place students' code is run.
 
     `cell_timeout` (seconds) overrides the course's per-cell limit;
-    `timeout` bounds the whole run.
+    `timeout` bounds the whole run. With `sandbox` (the default) the kernel
+    runs in the sandbox; `SandboxUnavailable` is raised if it cannot start.
     """
     args = ["autograde", assignment, "--student", student, "--force"]
+    if sandbox:
+        sandboxing.check_available()
+        args.append(f"--Execute.kernel_manager_class={sandboxing.SandboxedKernelManager.__module__}"
+                    f".{sandboxing.SandboxedKernelManager.__name__}")
     if cell_timeout is not None:
         if int(cell_timeout) < 1:
             raise ValueError(f"cell_timeout: must be a whole number of seconds, 1 or more; got {cell_timeout!r}")
@@ -102,18 +112,21 @@ def _last_error(log: str) -> str:
 
 
 def grade_one(course_dir: Path | str, assignment: str, student: str, cell_timeout: int | None = None,
-              submission_timeout: float | None = 900, db_url: str | None = None) -> Outcome:
+              submission_timeout: float | None = 900, db_url: str | None = None, sandbox: bool = True) -> Outcome:
     """Check, then autograde, one student's submission; say what happened."""
     course_dir = Path(course_dir)
     submitted = course_dir / "submitted" / student / assignment
-    if not submitted.is_dir():
+    if not submitted.is_dir() or submitted.is_symlink():
         return Outcome(student, MISSING, f"no submission in submitted/{student}/{assignment}")
+    problem = folder_problem(submitted)
+    if problem:
+        return Outcome(student, FAILED, problem + " (not graded; the gradebook is unchanged)")
     for released in sorted((course_dir / "source" / assignment).glob("*.ipynb")):
         problem = problem_with(submitted / released.name, released)
         if problem:
             return Outcome(student, FAILED, problem + " (not graded; the gradebook is unchanged)")
     try:
-        run = autograde_submission(course_dir, assignment, student, cell_timeout, submission_timeout)
+        run = autograde_submission(course_dir, assignment, student, cell_timeout, submission_timeout, sandbox)
     except subprocess.TimeoutExpired:
         return Outcome(student, FAILED, f"did not finish within {submission_timeout:g} s in all (not graded)")
     if run.returncode != 0:
@@ -133,18 +146,22 @@ def _report_progress(done: int, total: int, outcome: Outcome) -> None:
 def grade_class(course_dir: Path | str, assignment: str, students: Iterable[str] | None = None,
                 cell_timeout: int | None = None, submission_timeout: float | None = 900,
                 db_url: str | None = None,
-                progress: Callable[[int, int, Outcome], None] | None = _report_progress) -> list[Outcome]:
+                progress: Callable[[int, int, Outcome], None] | None = _report_progress,
+                sandbox: bool = True) -> list[Outcome]:
     """Grade every submission of `assignment`, one student at a time.
 
     The class is `students` if given, else everyone in the gradebook and
     everyone with a folder in `submitted/`. A student with no submission is
     MISSING; a submission that is broken or never finishes is FAILED, with the
     reason; the rest are GRADED. `progress(done, total, outcome)` is called
-    after each student.
+    after each student. With `sandbox` (the default), `SandboxUnavailable`
+    is raised before anyone is graded if the sandbox cannot start.
     """
     course_dir = Path(course_dir)
     if not (course_dir / "source" / assignment).is_dir():
         raise ValueError(f"assignment: no source/{assignment} in {course_dir}")
+    if sandbox:
+        sandboxing.check_available()
     if students is None:
         submitted = course_dir / "submitted"
         with_folder = {p.name for p in submitted.iterdir() if p.is_dir()} if submitted.is_dir() else set()
@@ -152,7 +169,7 @@ def grade_class(course_dir: Path | str, assignment: str, students: Iterable[str]
     students = sorted(students)
     outcomes = []
     for done, student in enumerate(students, start=1):
-        outcome = grade_one(course_dir, assignment, student, cell_timeout, submission_timeout, db_url)
+        outcome = grade_one(course_dir, assignment, student, cell_timeout, submission_timeout, db_url, sandbox)
         outcomes.append(outcome)
         if progress:
             progress(done, len(students), outcome)
@@ -186,9 +203,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell-timeout", type=int, default=None, help="seconds a cell may run (default: the course's)")
     parser.add_argument("--submission-timeout", type=float, default=900, help="seconds one submission may take in all")
     parser.add_argument("--db-url", default=None, help="the gradebook, if not exercises/gradebook.db")
+    parser.add_argument("--no-sandbox", dest="sandbox", action="store_false",
+                        help="run students' code with your own rights, outside the sandbox (not recommended)")
     args = parser.parse_args(argv)
-    outcomes = grade_class(args.course, args.assignment, args.student, args.cell_timeout,
-                           args.submission_timeout, args.db_url)
+    if not args.sandbox:
+        print("WARNING: grading without the sandbox: students' code runs with your rights and can read "
+              "the solutions, change the gradebook and reach the network.", file=sys.stderr, flush=True)
+    try:
+        outcomes = grade_class(args.course, args.assignment, args.student, args.cell_timeout,
+                               args.submission_timeout, args.db_url, sandbox=args.sandbox)
+    except sandboxing.SandboxUnavailable as err:
+        print(f"Not grading: {err}", file=sys.stderr)
+        return 3
     print(summary(args.assignment, outcomes))
     return 0
 

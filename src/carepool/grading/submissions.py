@@ -8,6 +8,8 @@ lets the summary say what is wrong with the submission itself.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import nbformat
@@ -48,4 +50,30 @@ def problem_with(submitted: Path | str, released: Path | str) -> str | None:
     deleted = [cell_id for cell_id in expected if cell_id not in present]
     if deleted:
         return "cells deleted: " + ", ".join(deleted)
+    return None
+
+
+def folder_problem(folder: Path | str) -> str | None:
+    """What in a submission folder could make grading read an instructor's file; None if nothing.
+
+    nbgrader copies a submission's files by following links, so a symbolic
+    link (to a source notebook, the gradebook, /etc...) would bring the file it
+    points to into the autograded copy, the feedback and the zips. Anything but
+    plain files and folders is refused, as is a file with hard links elsewhere.
+    """
+    folder = Path(folder)
+    found = []
+    entries = [Path(top) / name for top, dirs, files in os.walk(folder) for name in dirs + files]
+    for path in sorted(entries):  # os.walk lists links to folders without following them
+        info = path.lstat()
+        name = str(path.relative_to(folder))
+        if stat.S_ISLNK(info.st_mode):
+            found.append(f"{name} (a link)")
+        elif stat.S_ISREG(info.st_mode):
+            if info.st_nlink > 1:
+                found.append(f"{name} (a hard link)")
+        elif not stat.S_ISDIR(info.st_mode):
+            found.append(f"{name} (not a plain file)")
+    if found:
+        return "links or special files in the submission: " + ", ".join(found)
     return None
