@@ -4,7 +4,8 @@ Runs on a temporary copy of the course (the repository is not touched):
 times `release_all` (every assignment generated, checked, zipped and copied
 for the book), then autogrades 50 synthetic submissions of one assignment,
 made from the real notebooks (a third right, a third blank, a third with a
-plausible wrong answer), one student at a time as `make autograde` does.
+plausible wrong answer), one student at a time as `make autograde` does,
+first without the sandbox and then with it, and prints the sandbox's overhead.
 
     .venv/bin/python benchmarks/bench_grading.py [--submissions 50] [--assignment paying_providers]
 """
@@ -26,6 +27,25 @@ sys.path.insert(0, str(ROOT))
 from carepool.grading.autograde import GRADED, grade_class  # noqa: E402
 from carepool.grading.release import release_all  # noqa: E402
 from tests.exercises.kit import reference_answers, submit, with_answers, wrong_answers  # noqa: E402
+
+
+def time_autograde(course: Path, assignment: str, sandbox: bool) -> float:
+    """Autograde every submission once; print and return the mean seconds per submission."""
+    times = []
+
+    def progress(done, total, outcome):
+        times.append(time.perf_counter())
+        print(f"[{done}/{total}] {outcome.student}: {outcome.status}", file=sys.stderr, flush=True)
+
+    start = time.perf_counter()
+    outcomes = grade_class(course, assignment, progress=progress, sandbox=sandbox)
+    total_seconds = time.perf_counter() - start
+    per = [b - a for a, b in zip([start] + times[:-1], times)]
+    graded = sum(o.status == GRADED for o in outcomes)
+    print(f"autograde {'with' if sandbox else 'without'} the sandbox: {len(outcomes)} submissions of "
+          f"{assignment} in {total_seconds:.1f} s; {graded} graded; per submission: mean "
+          f"{statistics.mean(per):.2f} s, median {statistics.median(per):.2f} s, max {max(per):.2f} s", flush=True)
+    return statistics.mean(per)
 
 
 def main() -> int:
@@ -53,20 +73,12 @@ def main() -> int:
         for i in range(args.submissions):
             submit(course, f"student{i:03d}", a, kinds[i % 3])
 
-        times = []
-
-        def progress(done, total, outcome):
-            times.append(time.perf_counter())
-            print(f"[{done}/{total}] {outcome.student}: {outcome.status}", file=sys.stderr, flush=True)
-
-        start = time.perf_counter()
-        outcomes = grade_class(course, a, progress=progress)
-        total_seconds = time.perf_counter() - start
-        per = [b - a_ for a_, b in zip([start] + times[:-1], times)]
-        graded = sum(o.status == GRADED for o in outcomes)
-        print(f"autograde: {len(outcomes)} submissions of {a} in {total_seconds:.1f} s; "
-              f"{graded} graded; per submission: mean {statistics.mean(per):.2f} s, "
-              f"median {statistics.median(per):.2f} s, max {max(per):.2f} s")
+        means = {}
+        for sandbox in (False, True):
+            means[sandbox] = time_autograde(course, a, sandbox)
+        overhead = 100 * (means[True] - means[False]) / means[False]
+        print(f"sandbox overhead: {means[True]:.2f} s against {means[False]:.2f} s per submission "
+              f"(mean), {overhead:+.1f}%")
     return 0
 
 

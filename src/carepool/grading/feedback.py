@@ -4,19 +4,22 @@ nbgrader's feedback is made from the autograded notebook, whose test cells are
 the instructor's versions, hidden tests included; a failing hidden test's
 traceback would also quote its code. `RedactHiddenTests` (set in
 `exercises/nbgrader_config.py` for `nbgrader generate_feedback`) removes the
-hidden lines from each test cell and replaces the error a hidden test raised
-by a short note.
+hidden lines from each test cell and shows, in place of its outputs, only
+whether it passed: a short note, or a visible test's own message.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
+import nbformat
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 NOTE = "A hidden test on an edge case failed. Check your answer against the question and the visible tests."
+PASSED = "The tests in this cell passed (outputs of cells with hidden tests are not shown).\n"
 
 
 def split_hidden(source: str) -> tuple[str, list[str]]:
@@ -37,33 +40,51 @@ def split_hidden(source: str) -> tuple[str, list[str]]:
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def _hidden_in_traceback(output: dict, hidden: list[str]) -> bool:
-    text = ANSI.sub("", "\n".join(output.get("traceback", [])))
+def _visible_message(output: dict, visible_source: str) -> str | None:
+    """The error's message if it is one the visible tests give (quoted in the cell's visible code), else None."""
+    message = ANSI.sub("", str(output.get("evalue", ""))).strip()
+    if output.get("ename") == "AssertionError" and message and message in visible_source:
+        return message
+    return None
+
+
+def _quotes(output: dict, hidden: list[str]) -> bool:
+    text = ANSI.sub("", json.dumps(output, ensure_ascii=False))
     return BEGIN in text or END in text or any(line in text for line in hidden)
 
 
-def _message_is_hidden(output: dict, hidden: list[str]) -> bool:
-    message = ANSI.sub("", str(output.get("evalue", ""))).strip()
-    return bool(message) and any(message[:40] in line for line in hidden)
-
-
 class RedactHiddenTests(Preprocessor):
-    """Strip hidden tests, and errors that quote them, from the notebook feedback is made from."""
+    """Strip hidden tests, and any output that could quote them, from the notebook feedback is made from.
+
+    A test cell with hidden tests keeps only its visible code, and its outputs
+    are replaced by a fixed note and the outcome: student code runs inside the
+    test and could print the hidden code (from the calling frame, say) or put
+    it in an error. A visible test's own assertion message is kept. Any other
+    output that quotes a hidden line is dropped too.
+    """
 
     # nbconvert runs only enabled preprocessors; this one must always run.
     enabled = Bool(True).tag(config=True)
 
+    def preprocess(self, nb, resources):
+        self._hidden = sorted({line.strip() for cell in nb.cells if cell.cell_type == "code"
+                               for line in split_hidden(cell.source)[1] if len(line.strip()) >= 8})
+        return super().preprocess(nb, resources)
+
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code" or BEGIN not in cell.source:
+        if cell.cell_type != "code":
             return cell, resources
-        cell.source, hidden_lines = split_hidden(cell.source)
-        hidden = [line.strip() for line in hidden_lines if line.strip()]
-        for output in cell.get("outputs", []):
-            if output.get("output_type") != "error":
-                continue
-            if _message_is_hidden(output, hidden):
-                output["ename"], output["evalue"] = "HiddenTestFailed", NOTE
-            if output["ename"] == "HiddenTestFailed" or _hidden_in_traceback(output, hidden):
-                # Keep what went wrong, drop the code it went wrong in.
-                output["traceback"] = [f"{output['ename']}: {output['evalue']}"]
+        if BEGIN in cell.source:
+            cell.source, _ = split_hidden(cell.source)
+            cell.outputs = [self._outcome(cell)]
+        else:
+            cell.outputs = [output for output in cell.get("outputs", []) if not _quotes(output, self._hidden)]
         return cell, resources
+
+    def _outcome(self, cell) -> nbformat.NotebookNode:
+        error = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
+        if error is None:
+            return nbformat.v4.new_output("stream", name="stdout", text=PASSED)
+        message = _visible_message(error, cell.source)
+        ename, evalue = ("AssertionError", message) if message else ("HiddenTestFailed", NOTE)
+        return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
