@@ -67,6 +67,12 @@ def _slider(name: str, values: list[float], value, label: str) -> alt.Parameter:
         min=values[0], max=values[-1], step=values[1] - values[0], name=label))
 
 
+def _values(df: pd.DataFrame) -> alt.Data:
+    """Inline rows for a chart, with missing values as JSON null (pandas would send NaN)."""
+    return alt.Data(values=[{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+                            for row in df.to_dict("records")])
+
+
 def _finish(chart, name: str, title: str, description: str):
     return chart.properties(title=title, description=description, usermeta={"explorer": name})
 
@@ -136,7 +142,7 @@ def paying_for_activity_chart() -> alt.VConcatChart:
     chosen_lines = ((alt.datum.baseline == baseline)
                     & ((alt.datum.rate == None) | (alt.datum.rate == rate)))  # noqa: E711 - Vega's null test
     colour = alt.Color("payment:N", title="How the trust is paid", sort=list(PAYMENT_LABELS.values()))
-    base = alt.Chart(data).transform_filter(chosen_lines)
+    base = alt.Chart().transform_filter(chosen_lines)
     lines = base.mark_line(strokeWidth=2.5).encode(
         x=alt.X("activity:Q", title="Emergency admissions in the year"),
         y=alt.Y("income:Q", title="Trust income (£ million)"),
@@ -152,7 +158,9 @@ def paying_for_activity_chart() -> alt.VConcatChart:
         y=alt.Y("payment:N", title=None, sort=list(PAYMENT_LABELS.values())),
         text=alt.Text("income:Q", format=",.2f"),
     ).properties(name="readout", width=120, title="Income at the chosen admissions (£m)")
-    chart = alt.vconcat((lines + rule + marker).properties(width=560, height=300), readout).add_params(
+    # The rows are given once, at the top, and every view filters them.
+    chart = alt.vconcat((lines + rule + marker).properties(width=560, height=300), readout,
+                        data=_values(data)).add_params(
         baseline, rate, activity)
     return _finish(
         chart, PAYING, "An acute trust's emergency income under five ways of paying",
@@ -202,7 +210,7 @@ def wrong_pocket_chart() -> alt.Chart:
     chosen = _select("arrangement", ARRANGEMENT_LABELS, "silos", "Arrangement ")
     selected = ((alt.datum.line == line) & (alt.datum.saving == saving) & (alt.datum.amount == amount)
                 & (alt.datum.arrangement == chosen))
-    base = alt.Chart(data).transform_filter(selected).encode(
+    base = alt.Chart().transform_filter(selected).encode(
         y=alt.Y("organisation:N", title=None, sort=list(ORGANISATION_LABELS.values())))
     bars = base.mark_bar().encode(
         x=alt.X("change:Q", title="Change in yearly surplus (£ million; negative: it pays)"),
@@ -212,7 +220,8 @@ def wrong_pocket_chart() -> alt.Chart:
     )
     labels = base.mark_text(align="left", dx=4).encode(
         x=alt.value(565), text=alt.Text("change:Q", format="+,.3f")).properties(name="readout")
-    chart = (bars + labels).add_params(line, amount, saving, chosen).properties(width=560, height=260)
+    chart = alt.layer(bars, labels, data=_values(data)).add_params(line, amount, saving, chosen).properties(
+        width=560, height=260)
     return _finish(
         chart, WRONG_POCKET, "The wrong pocket: who gains and who pays when one organisation invests upstream",
         "Bar chart of the change in each organisation's yearly surplus, in pounds million, when the chosen "
@@ -287,7 +296,7 @@ def sharing_risk_chart(draws: int = RISK_DRAWS) -> alt.VConcatChart:
     selected = ((alt.datum.arrangement == chosen)
                 & ((alt.datum.fraction == None) | (alt.datum.fraction == fraction))  # noqa: E711
                 & ((alt.datum.equal_weight == None) | (alt.datum.equal_weight == weight)))  # noqa: E711
-    base = alt.Chart(data).transform_filter(selected).encode(
+    base = alt.Chart().transform_filter(selected).encode(
         y=alt.Y("organisation:N", title=None, sort=list(ORGANISATION_LABELS.values())),
         yOffset=alt.YOffset("case:N", sort=list(CASES)),
         color=alt.Color("case:N", title=None, sort=list(CASES), scale=alt.Scale(range=["#b2182b", "#999999"])),
@@ -299,7 +308,7 @@ def sharing_risk_chart(draws: int = RISK_DRAWS) -> alt.VConcatChart:
         alt.Tooltip("p50:Q", title="median (£m)", format=",.2f"),
         alt.Tooltip("p95:Q", title="good year, 95th percentile (£m)", format=",.2f")])
     median = base.mark_tick(color="black", thickness=2, size=9).encode(x="p50:Q")
-    zero = alt.Chart().mark_rule(strokeDash=[3, 3], color="black").encode(x=alt.datum(0))
+    zero = alt.Chart(alt.Data(values=[{}])).mark_rule(strokeDash=[3, 3], color="black").encode(x=alt.datum(0))
     spread = alt.layer(whiskers, box, median, zero).properties(
         width=560, height=300, title="Each organisation's yearly surplus: 5th, 25th, 50th, 75th, 95th percentiles")
     chance = base.mark_bar().encode(
@@ -307,7 +316,8 @@ def sharing_risk_chart(draws: int = RISK_DRAWS) -> alt.VConcatChart:
                 scale=alt.Scale(domain=[0, 1])))
     chance_text = base.mark_text(align="left", dx=3, fontSize=11).encode(
         x="chance_of_deficit:Q", text=alt.Text("chance_of_deficit:Q", format=".1%")).properties(name="readout")
-    chart = alt.vconcat(spread, alt.layer(chance, chance_text).properties(width=560, height=300)).add_params(
+    chart = alt.vconcat(spread, alt.layer(chance, chance_text).properties(width=560, height=300),
+                        data=_values(data)).add_params(
         chosen, fraction, weight)
     return _finish(
         chart, SHARING_RISK, "Sharing risk: each organisation's good and bad years under an arrangement",
