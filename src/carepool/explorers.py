@@ -308,7 +308,7 @@ def sharing_risk_chart(draws: int = RISK_DRAWS) -> alt.VConcatChart:
         alt.Tooltip("p50:Q", title="median (£m)", format=",.2f"),
         alt.Tooltip("p95:Q", title="good year, 95th percentile (£m)", format=",.2f")])
     median = base.mark_tick(color="black", thickness=2, size=9).encode(x="p50:Q")
-    zero = alt.Chart(alt.Data(values=[{}])).mark_rule(strokeDash=[3, 3], color="black").encode(x=alt.datum(0))
+    zero = alt.Chart(alt.Data(values=[{}])).mark_rule(strokeDash=[3, 3], color="black", aria=False).encode(x=alt.datum(0))
     spread = alt.layer(whiskers, box, median, zero).properties(
         width=560, height=300, title="Each organisation's yearly surplus: 5th, 25th, 50th, 75th, 95th percentiles")
     chance = base.mark_bar().encode(

@@ -86,10 +86,9 @@ class Levers:
                   ("Links between services", list(self.link_levers.values()))]
         groups += [(f"Service: {s.replace('_', ' ')}", [w for k, w in self.line_levers.items() if k.startswith(s + "__")])
                    for s in SERVICES]
-        self.accordion = widgets.Accordion(children=[widgets.VBox(ws) for _, ws in groups],
-                                           titles=tuple(t for t, _ in groups))
-        self.accordion.selected_index = 0
-        self.widget = widgets.VBox([widgets.HTML(f"<h4>{title}</h4>"), self.accordion])
+        # Plain headed groups, not an Accordion: its icon font is not served by the static book.
+        sections = [w for heading, ws in groups for w in (widgets.HTML(f"<b>{heading}</b>"), *ws)]
+        self.widget = widgets.VBox([widgets.HTML(f"<h4>{title}</h4>"), *sections])
 
     @staticmethod
     def _option_lever(name: str, option: str) -> widgets.Widget:
