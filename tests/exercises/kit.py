@@ -98,8 +98,8 @@ def reference_answers(source_nb: dict) -> dict[str, str]:
 
 def swap_acs_and_aco_holders(answer: str) -> str:
     return (answer.replace('"commissioners and providers together",', '"@ACS@",')
-            .replace('"a single provider organisation"', '"commissioners and providers together"')
-            .replace('"@ACS@",', '"a single provider organisation",'))
+            .replace('"a provider or alliance of providers"', '"commissioners and providers together"')
+            .replace('"@ACS@",', '"a provider or alliance of providers",'))
 
 
 def wrong_answers(assignment: str, source_nb: dict) -> dict[str, str]:
