@@ -48,7 +48,7 @@ test: setup system-packages
 	$(BIN)/python -m pytest
 
 bench: setup
-	$(BIN)/python benchmarks/bench_model.py
+	$(BIN)/python benchmarks/bench_model.py && $(BIN)/python benchmarks/bench_explorers.py
 
 clean:
 	rm -rf _build $(VENDOR) exercises/release

@@ -38,7 +38,7 @@ def chart_html(spec: dict, description: str | None = None) -> str:
         attrs += f' data-explorer="{_escape_attr(explorer)}" data-inputs="{_escape_attr(inputs)}"'
 
     # </ inside JSON would end the script element early.
-    spec_json = json.dumps(spec, sort_keys=True).replace("</", "<\\/")
+    spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
     options = json.dumps(EMBED_OPTIONS)
     return (
         f'<div id="{div_id}" class="{CHART_CLASS}"{attrs}></div>\n'

@@ -8,6 +8,7 @@ chapters do. `-W -n` turns any unresolved reference into a failure.
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -51,13 +52,41 @@ def _citing_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _used_in(source_id: str) -> set[str]:
+    """The pages a source's "Used in" section links to, relative to the book folder."""
+    page = (PAGES / f"{source_id}.md").read_text("utf-8")
+    section = page.split("## Used in", 1)[1]
+    return set(re.findall(r"\{doc\}`\.\./([a-z_/]+)`", section))
+
+
+@pytest.mark.parametrize("source_id", IDS)
+def test_used_in_lists_every_chapter_and_exercise_that_uses_the_source(source_id):
+    from tests.text import course_text
+
+    citing = {f"chapters/{p.stem}" for p in course_text.CHAPTERS
+              if source_id in {s for s, _ in course_text.source_refs(course_text.read(p))}}
+    naming = set()
+    for nb in (ROOT / "exercises" / "source").glob("*/*.ipynb"):
+        cells = "\n".join("".join(c["source"]) for c in json.loads(nb.read_text("utf-8"))["cells"])
+        if f'"{source_id}"' in cells or f"'{source_id}'" in cells:
+            naming.add(f"exercises/{nb.parent.name}")
+    assert citing, f"no chapter cites {source_id}"
+    assert _used_in(source_id) == citing | naming
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     project = tmp_path_factory.mktemp("sources-book")
     shutil.copytree(PAGES, project / "sources")
     (project / "conf.py").write_text(CONF)
     (project / "citing.md").write_text(_citing_page())
-    toc = "\n".join(["sources/index", *(f"sources/{i}" for i in IDS), "citing"])
+    # The chapters and exercises the pages link to, as stand-in pages.
+    linked = sorted({target for source_id in IDS for target in _used_in(source_id)})
+    for target in linked:
+        stub = project / f"{target}.md"
+        stub.parent.mkdir(parents=True, exist_ok=True)
+        stub.write_text(f"# {target}\n")
+    toc = "\n".join(["sources/index", *(f"sources/{i}" for i in IDS), "citing", *linked])
     (project / "index.md").write_text(f"# Test book\n\n```{{toctree}}\n{toc}\n```\n")
     result = _sphinx(project)
     assert result.returncode == 0, result.stdout + result.stderr
