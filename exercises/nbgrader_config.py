@@ -22,6 +22,13 @@ c.CourseDirectory.root = str(Path(__file__).resolve().parent)
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 
+# Students' code runs in the sandbox (carepool.grading.sandbox: bubblewrap, no
+# network, no instructor file, the unprivileged user nobody) whenever this
+# course autogrades: `make autograde`, `nbgrader autograde` and formgrader's
+# autograde button alike. `make autograde ... SANDBOX=off` (or the command
+# line's --no-sandbox) turns it off for one run; see the instructor guide.
+c.Execute.kernel_manager_class = "carepool.grading.sandbox.SandboxedKernelManager"
+
 # Released notebooks keep their tests visible but never the hidden ones.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

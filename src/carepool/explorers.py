@@ -201,6 +201,10 @@ def wrong_pocket_frame() -> pd.DataFrame:
     return df
 
 
+# Narrow enough for the bars, their printed values and the y labels to fit the text column.
+WRONG_POCKET_WIDTH = 480
+
+
 def wrong_pocket_chart() -> alt.Chart:
     data = wrong_pocket_frame()
     line = _select("investor", INVESTORS, default("simulation.investment_line"), "Who invests upstream ")
@@ -214,14 +218,14 @@ def wrong_pocket_chart() -> alt.Chart:
         y=alt.Y("organisation:N", title=None, sort=list(ORGANISATION_LABELS.values())))
     bars = base.mark_bar().encode(
         x=alt.X("change:Q", title="Change in yearly surplus (£ million; negative: it pays)"),
-        color=alt.Color("role:N", title="Role", scale=alt.Scale(
+        color=alt.Color("role:N", title="Role", legend=alt.Legend(orient="bottom"), scale=alt.Scale(
             domain=["gains", "pays", "unaffected", "net"], range=["#1a9850", "#d73027", "#999999", "#4575b4"])),
         tooltip=["organisation:N", "role:N", alt.Tooltip("change:Q", format=",.3f", title="change (£m a year)")],
     )
     labels = base.mark_text(align="left", dx=4).encode(
-        x=alt.value(565), text=alt.Text("change:Q", format="+,.3f")).properties(name="readout")
+        x=alt.value(WRONG_POCKET_WIDTH + 5), text=alt.Text("change:Q", format="+,.3f")).properties(name="readout")
     chart = alt.layer(bars, labels, data=_values(data)).add_params(line, amount, saving, chosen).properties(
-        width=560, height=260)
+        width=WRONG_POCKET_WIDTH, height=260)
     return _finish(
         chart, WRONG_POCKET, "The wrong pocket: who gains and who pays when one organisation invests upstream",
         "Bar chart of the change in each organisation's yearly surplus, in pounds million, when the chosen "

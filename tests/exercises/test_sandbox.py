@@ -24,7 +24,7 @@ from carepool.grading.autograde import FAILED, GRADED, grade_class
 from carepool.grading.feedback import split_hidden
 from carepool.grading.submissions import folder_problem
 from tests.exercises.conftest import release_nb, source_nb
-from tests.exercises.kit import (CELL_TIMEOUT, ROOT, autograded_points, make, read_nb, reference_answers,
+from tests.exercises.kit import (CELL_TIMEOUT, ROOT, autograded_points, make, nbgrader, read_nb, reference_answers,
                                  scores, submit, text, with_answers)
 from tests.exercises.test_leaks import instructor_lines, page_text
 
@@ -254,3 +254,16 @@ def test_grading_refuses_to_run_unsandboxed_when_bubblewrap_is_missing(attacked,
     assert run.returncode != 0
     assert "bubblewrap" in run.stderr and "--no-sandbox" in run.stderr and "SANDBOX=off" in run.stderr
     assert hashlib.sha256((course / "gradebook.db").read_bytes()).hexdigest() == before
+
+
+def test_plain_nbgrader_autograde_in_the_course_is_sandboxed_too(attacked):
+    # formgrader's autograde button and `nbgrader autograde` read the course's nbgrader_config.py.
+    release, ref = release_nb(attacked.course, A), reference_answers(source_nb(attacked.course, A))
+    code = attacks(attacked.course, 9)["readsolution"]
+    submit(attacked.course, "plainnbgrader", A, with_answers(release, dict(ref, **{ATTACKED_CELL: ref[ATTACKED_CELL] + "\n" + code})))
+    run = nbgrader(attacked.course, "autograde", A, "--student", "plainnbgrader", "--force")
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    seen = outputs_text(attacked.course, "plainnbgrader")
+    uid, gid, capabilities = seen.split("IDENTITY ")[1].split()[:3]
+    assert (uid, gid, int(capabilities, 16)) == ("65534", "65534", 0)
+    assert "READ " not in seen and seen.count("BLOCKED ") == 6

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from jupyter_client.manager import AsyncKernelManager
+
 from carepool.grading import sandbox as sandboxing
 from carepool.grading.course import run_nbgrader
 from carepool.grading.submissions import folder_problem, problem_with
@@ -59,8 +61,11 @@ def autograde_submission(course_dir: Path | str, assignment: str, student: str,
     args = ["autograde", assignment, "--student", student, "--force"]
     if sandbox:
         sandboxing.check_available()
-        args.append(f"--Execute.kernel_manager_class={sandboxing.SandboxedKernelManager.__module__}"
-                    f".{sandboxing.SandboxedKernelManager.__name__}")
+        manager = sandboxing.SandboxedKernelManager
+    else:
+        manager = AsyncKernelManager  # nbgrader's own choice, overriding the course's sandbox
+    # Given on the command line, so a course whose config does not name the sandbox is sandboxed too.
+    args.append(f"--Execute.kernel_manager_class={manager.__module__}.{manager.__name__}")
     if cell_timeout is not None:
         if int(cell_timeout) < 1:
             raise ValueError(f"cell_timeout: must be a whole number of seconds, 1 or more; got {cell_timeout!r}")
