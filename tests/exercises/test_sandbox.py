@@ -267,3 +267,13 @@ def test_plain_nbgrader_autograde_in_the_course_is_sandboxed_too(attacked):
     uid, gid, capabilities = seen.split("IDENTITY ")[1].split()[:3]
     assert (uid, gid, int(capabilities, 16)) == ("65534", "65534", 0)
     assert "READ " not in seen and seen.count("BLOCKED ") == 6
+
+
+def test_a_course_cloned_under_tmp_is_reachable_by_the_unprivileged_kernel():
+    # /tmp inside the sandbox is an empty tmpfs: the folders leading to a venv under it must be made, passable.
+    from carepool.grading.sandbox import _parents
+
+    made = _parents(Path("/tmp/clone/.venv"), bound=[])
+    assert made == ["--perms", "0755", "--dir", "/tmp/clone"]
+    # Folders inside something already bound keep the host's own permissions.
+    assert _parents(Path("/usr/lib/python3/dist-packages"), bound=[Path("/usr")]) == []

@@ -53,10 +53,21 @@ def readonly_paths() -> list[Path]:
     return unique
 
 
+# The sandbox's own empty file systems: they exist, world-writable, but hold none of the host's folders.
+TMPFS = (Path("/tmp"), Path(HOME))
+
+
 def _parents(path: Path, bound: list[Path]) -> list[str]:
-    # bwrap makes missing mount points 0700 (root's); the kernel, as nobody, must pass through them.
+    """Create the folders leading to `path` that the sandbox lacks, passable by nobody.
+
+    bwrap makes missing mount points 0700 (root's), and the kernel, as nobody,
+    must pass through them. A folder inside a bound host folder exists already
+    with the host's permissions; one inside a tmpfs (a clone under /tmp, say)
+    does not.
+    """
     return [arg for parent in reversed(path.parents)
-            if parent != Path("/") and not any(parent == b or b in parent.parents for b in bound)
+            if parent != Path("/") and parent not in TMPFS
+            and not any(parent == b or b in parent.parents for b in bound)
             for arg in ("--perms", "0755", "--dir", str(parent))]
 
 
@@ -76,7 +87,7 @@ def bwrap_argv(workdir: str, writable: str) -> list[str]:
             "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
             "--proc", "/proc", "--dev", "/dev",
             "--perms", "01777", "--tmpfs", "/tmp", "--perms", "01777", "--tmpfs", HOME]
-    bound = [Path("/tmp")]
+    bound: list[Path] = []
     for path in readonly_paths():
         argv += [*_parents(path, bound), "--ro-bind", str(path), str(path)]
         bound.append(path)
