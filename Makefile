@@ -51,6 +51,6 @@ bench: setup
 	$(BIN)/python benchmarks/bench_model.py && $(BIN)/python benchmarks/bench_explorers.py
 
 clean:
-	rm -rf _build $(VENDOR) exercises/release
+	rm -rf _build $(VENDOR) exercises/release exercises/release_zips book/exercises/student
 
 -include exercises/grading.mk
