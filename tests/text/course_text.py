@@ -58,20 +58,15 @@ def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def _quotation(page: str, label: re.Match, quoted: str) -> Quotation:
+    """A quotation of `quoted`, attributed by the source label `label` matched."""
+    paragraph = label.group("paragraph")
+    return Quotation(page, label.group("source"), int(paragraph) if paragraph else None, normalise(quoted))
+
+
 def inline_quotations(text: str, page: str = "") -> list[Quotation]:
     """Quotations in curly quotes followed by a {ref} to a source label."""
-    found = []
-    for match in INLINE_QUOTATION.finditer(text):
-        paragraph = match.group("paragraph")
-        found.append(
-            Quotation(
-                page,
-                match.group("source"),
-                int(paragraph) if paragraph else None,
-                normalise(match.group("quoted")),
-            )
-        )
-    return found
+    return [_quotation(page, match, match.group("quoted")) for match in INLINE_QUOTATION.finditer(text)]
 
 
 def block_quotations(text: str, page: str = "") -> list[Quotation]:
@@ -88,15 +83,7 @@ def block_quotations(text: str, page: str = "") -> list[Quotation]:
         while start >= 0 and lines[start].lstrip().startswith(">"):
             body.insert(0, lines[start].lstrip()[1:].strip())
             start -= 1
-        paragraph = match.group("paragraph")
-        found.append(
-            Quotation(
-                page,
-                match.group("source"),
-                int(paragraph) if paragraph else None,
-                normalise(" ".join(body)),
-            )
-        )
+        found.append(_quotation(page, match, " ".join(body)))
     return found
 
 
