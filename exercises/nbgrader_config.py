@@ -39,12 +39,16 @@ c.ClearHiddenTests.enforce_metadata = True
 c.OverwriteCells.add_missing_cells = False
 
 # Editor checkpoints and Python caches never belong in a release.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "autograde_status"]
 
 # `nbgrader zip_collect` (make collect): an LMS download holds one file per
 # student named <student>_<notebook>.ipynb, e.g. jdoe42_paying_providers.ipynb
 # (student ids without underscores). The regexp sees each file's full path.
 c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[A-Za-z0-9.\-]+)_(?P<file_id>[A-Za-z0-9_]+\.ipynb)$"
+
+# `nbgrader export` (make export): every student on the roster, each with a status
+# (graded, failed to run, missing), even one whose notebook was too broken to grade.
+c.ExportApp.plugin_class = "carepool.grading.export.RosterCsvExportPlugin"
 
 # Feedback is made from the autograded notebook, which holds the hidden tests:
 # strip them, and any error that quotes them, before students see it.
