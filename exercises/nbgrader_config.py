@@ -55,5 +55,17 @@ c.ExportApp.plugin_class = "carepool.grading.export.RosterCsvExportPlugin"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "carepool.grading.feedback.RedactHiddenTests",
+    "carepool.grading.offline.OfflineAssets",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Feedback files and formgrader's pages load nothing from outside (no CDN): nbconvert's
+# MathJax macro is replaced by one that loads nothing, and the course's own Vega and
+# MathJax go in the page when it has a chart or maths (carepool.grading.offline).
+from carepool.grading.offline import template_paths  # noqa: E402
+
+c.GenerateFeedback.HTMLExporter.template_name = "offline_feedback"
+c.GenerateFeedback.HTMLExporter.template_paths = template_paths("feedback")
+c.HTMLExporter.template_name = "offline_formgrade"  # formgrader's exporter
+c.HTMLExporter.template_paths = template_paths("formgrade")
+c.HTMLExporter.preprocessors = ["carepool.grading.offline.OfflineAssets"]
