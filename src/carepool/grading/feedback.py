@@ -10,7 +10,6 @@ whether it passed: a short note, or a visible test's own message.
 
 from __future__ import annotations
 
-import json
 import re
 
 import nbformat
@@ -67,8 +66,19 @@ def failing_line(output: dict, execution_count: int | None) -> int | None:
     return found[-1] if found else None
 
 
+def _text(value) -> str:
+    """Every string in an output, as written (not JSON-escaped, so quoted code is found as it is)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return "\n".join(_text(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return "\n".join(_text(v) for v in value)
+    return ""
+
+
 def _quotes(output: dict, hidden: list[str]) -> bool:
-    text = ANSI.sub("", json.dumps(output, ensure_ascii=False))
+    text = ANSI.sub("", _text(output))
     return BEGIN in text or END in text or any(line in text for line in hidden)
 
 
