@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from . import course_text as text
-from carepool.timeline import (
+from coursebook.timeline import (
     FIRST_YEAR,
     LAST_YEAR,
     TimelineError,
