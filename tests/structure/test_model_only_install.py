@@ -9,6 +9,7 @@ executed in it. An import of anything carepool does not declare fails here.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import venv
@@ -35,10 +36,13 @@ print("ran", len(nb.cells), "cells")
 
 @pytest.fixture(scope="module")
 def model_only_python(tmp_path_factory) -> Path:
-    env = tmp_path_factory.mktemp("student") / "venv"
-    venv.create(env, with_pip=True)
-    python = env / "bin" / "python"
-    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(ROOT / "src" / "model"), *KERNEL],
+    home = tmp_path_factory.mktemp("student")
+    # A copy, so that building the wheel leaves nothing in the repository.
+    model = shutil.copytree(ROOT / "src" / "model", home / "model",
+                            ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    venv.create(home / "venv", with_pip=True)
+    python = home / "venv" / "bin" / "python"
+    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(model), *KERNEL],
                              capture_output=True, text=True, timeout=900)
     assert install.returncode == 0, install.stderr[-3000:]
     # The kernel must be this venv's own, not one registered elsewhere on the machine.
