@@ -32,7 +32,8 @@ CONF = (
 )
 # The pages the source pages cite, define terms on, or refer to by label,
 # beyond the source pages themselves: stand-ins with the real labels.
-CHAPTER_LABELS = ["chapter-markets-and-commissioners", "chapter-accountable-care-organisations"]
+CHAPTER_LABELS = ["chapter-markets-and-commissioners", "chapter-accountable-care-organisations",
+                  "chapter-redesigning-commissioning"]
 PARAGRAPH = re.compile(
     r'<div class="source-paragraph[^"]*" id="(source-[a-z0-9-]+-p\d+)">\s*'
     r'<p class="source-pn"><a [^>]*href="#\1"[^>]*>¶(\d+)</a></p>\s*'
