@@ -32,9 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from carepool.grading import sandbox  # noqa: E402
-from carepool.grading.autograde import GRADED, autograde_submission, default_workers, grade_class  # noqa: E402
-from carepool.grading.release import release_all  # noqa: E402
+from coursegrading import sandbox  # noqa: E402
+from coursegrading.autograde import GRADED, autograde_submission, default_workers, grade_class  # noqa: E402
+from coursegrading.release import release_all  # noqa: E402
 from tests.exercises.kit import reference_answers, submit, with_answers, wrong_answers  # noqa: E402
 
 

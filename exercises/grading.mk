@@ -37,7 +37,7 @@ define need_assignment
 endef
 
 release: setup
-	$(NBG_PATH) $(BIN)/python -m carepool.grading.release --course $(COURSE) --book $(STUDENT_BOOK)
+	$(NBG_PATH) $(BIN)/python -m coursegrading.release --course $(COURSE) --book $(STUDENT_BOOK)
 
 # ZIP is the file downloaded from the LMS; its files are named
 # <student>_<anything>_<notebook>.ipynb (see book/instructors/collect.md).
@@ -61,7 +61,7 @@ sandbox-tools:
 
 autograde: setup sandbox-tools
 	$(call need_assignment)
-	$(NBG_PATH) $(BIN)/python -m carepool.grading.autograde $(ASSIGNMENT) --course $(COURSE) \
+	$(NBG_PATH) $(BIN)/python -m coursegrading.autograde $(ASSIGNMENT) --course $(COURSE) \
 		$(if $(CELL_TIMEOUT),--cell-timeout $(CELL_TIMEOUT)) \
 		$(if $(WORKERS),--workers $(WORKERS)) \
 		$(if $(SCHEDULER),--scheduler $(SCHEDULER)) \

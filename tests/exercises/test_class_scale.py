@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from carepool.grading.autograde import FAILED, GRADED, MISSING, grade_class
+from coursegrading.autograde import FAILED, GRADED, MISSING, grade_class
 from tests.exercises.conftest import LOOP_FOREVER, release_nb, source_nb
 from tests.exercises.kit import (autograded_points, nbgrader, reference_answers, submit,
                                  with_answers, wrong_answers)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from carepool.grading.feedback import NOTE, RedactHiddenTests, hidden_line_numbers, split_hidden
+from coursegrading.feedback import NOTE, RedactHiddenTests, hidden_line_numbers, split_hidden
 
 VISIBLE = 'assert total(2) == 4, f"total(2) should be 4; got {total(2)!r}"'
 HIDDEN = 'assert total(-1) == 0, "negative edge case of the secret kind"'
