@@ -2,8 +2,8 @@
 
 Runs on a temporary copy of the course (the repository is not touched):
 releases it, makes N synthetic submissions of one assignment from the real
-notebooks (a third right, a third blank, a third with a plausible wrong
-answer), then, with the sandbox on:
+notebooks (a third right, a third blank, a third with only the first answer
+done), then, with the sandbox on:
 
 1. times each part a submission pays for, alone: starting nbgrader as a
    program (what every student cost before), starting the sandbox, starting
@@ -35,7 +35,32 @@ sys.path.insert(0, str(ROOT))
 from coursegrading import sandbox  # noqa: E402
 from coursegrading.autograde import GRADED, autograde_submission, default_workers, grade_class  # noqa: E402
 from coursegrading.release import release_all  # noqa: E402
-from tests.exercises.kit import reference_answers, submit, with_answers, wrong_answers  # noqa: E402
+
+
+def _answers(source: dict) -> dict[str, str]:
+    """The instructor's answer in each answer cell, without nbgrader's markers, as a student would type it."""
+    answers = {}
+    for cell in source["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("solution"):
+            code = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            answers[meta["grade_id"]] = "\n".join(line for line in code.splitlines() if "SOLUTION" not in line)
+    return answers
+
+
+def _with_answers(released: dict, answers: dict[str, str]) -> dict:
+    nb = json.loads(json.dumps(released))
+    for cell in nb["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell["source"] = answers[grade_id]
+    return nb
+
+
+def _submit(course: Path, student: str, assignment: str, nb: dict) -> None:
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{assignment}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
 
 
 def seconds(run) -> float:
@@ -93,10 +118,12 @@ def main() -> int:
         a = args.assignment
         source = json.loads((course / "source" / a / f"{a}.ipynb").read_text())
         released = json.loads((course / "release" / a / f"{a}.ipynb").read_text())
-        kinds = [with_answers(released, reference_answers(source)), released,
-                 with_answers(released, wrong_answers(a, source))]
+        right = _answers(source)
+        # Partly done: only the first answer given, the rest raising.
+        wrong = {gid: (code if n == 0 else "raise ValueError('not done')") for n, (gid, code) in enumerate(right.items())}
+        kinds = [_with_answers(released, right), released, _with_answers(released, wrong)]
         for i in range(args.submissions):
-            submit(course, f"student{i:03d}", a, kinds[i % 3])
+            _submit(course, f"student{i:03d}", a, kinds[i % 3])
 
         print("\nwhere a submission's seconds go (each part alone, median of 3):")
         for name, value in parts(course).items():

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from coursegrading.autograde import FAILED, GRADED, MISSING, grade_class
-from tests.exercises.conftest import LOOP_FOREVER, release_nb, source_nb
+from tests.exercises.grading_support import LOOP_FOREVER, release_nb, source_nb
 from tests.exercises.kit import (autograded_points, nbgrader, reference_answers, submit,
                                  with_answers, wrong_answers)
 

@@ -8,7 +8,7 @@ import pytest
 
 from coursegrading.autograde import FAILED, MISSING, grade_one
 from coursegrading.submissions import problem_with
-from tests.exercises.conftest import source_nb
+from tests.exercises.grading_support import source_nb
 from tests.exercises.kit import CELL_TIMEOUT, autograded_points, scores
 
 
