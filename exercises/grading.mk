@@ -80,11 +80,11 @@ export: setup
 # only (exercises/jupyter/instructor ranks above the environment's own settings), whatever
 # `make student-jupyter` switched off for students.
 formgrader: setup
-	cd $(COURSE) && JUPYTER_CONFIG_PATH="$(CURDIR)/$(COURSE)/jupyter/instructor$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	cd $(COURSE) && JUPYTER_CONFIG_PATH="$(CURDIR)/exercises/jupyter/instructor$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 		$(NBG_PATH) $(CURDIR)/$(BIN)/jupyter lab --port $(PORT) $(ALLOW_ROOT)
 
 # The environment as students get it: nbgrader's instructor parts switched off in the environment
 # itself (sys-prefix), so every JupyterLab started from it shows Validate and the assignment list only.
 student-jupyter: setup
-	$(BIN)/jupyter labextension disable --level=sys-prefix $(INSTRUCTOR_LAB_PLUGINS)
+	$(BIN)/jupyter labextension disable --level=sys_prefix $(INSTRUCTOR_LAB_PLUGINS)
 	$(BIN)/jupyter server extension disable --sys-prefix $(INSTRUCTOR_SERVER_EXTENSIONS)
