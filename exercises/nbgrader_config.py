@@ -21,6 +21,9 @@ c.CourseDirectory.root = str(Path(__file__).resolve().parent)
 # and the rest of the notebook still runs.
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
+# After a cell's reply nbgrader waits this long for its last outputs before failing the
+# whole notebook (4 s by default): on a machine busy grading several at once they lag.
+c.Execute.iopub_timeout = 60
 
 # Students' code runs in the sandbox (coursegrading.sandbox: bubblewrap, no
 # network, no instructor file, the unprivileged user nobody) whenever this

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.exercises.grading_support import LOOP_FOREVER, release_nb, source_nb  # noqa: F401 (shared)
-from tests.exercises.kit import (ASSIGNMENTS, CELL_TIMEOUT, COURSE, make, nbgrader, read_nb,
+from tests.exercises.grading_support import CELL_TIMEOUT, LOOP_FOREVER, release_nb, source_nb  # noqa: F401 (shared)
+from tests.exercises.kit import (ASSIGNMENTS, COURSE, make, nbgrader, read_nb,
                                  reference_answers, submit, with_answers, wrong_answers)
 
 

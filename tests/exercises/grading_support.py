@@ -44,3 +44,7 @@ def page_text(page: Path) -> str:
     if page.suffix == ".html":
         content = html.unescape(re.sub(r"<[^>]+>", "", content))
     return content
+
+# Seconds a cell may run in the grading tests: the notebooks' imports alone (numpy, pandas,
+# altair) take over 10 s on a loaded 2-core machine, and a timed-out import fails the whole class.
+CELL_TIMEOUT = 30

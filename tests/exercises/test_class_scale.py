@@ -22,14 +22,12 @@ from pathlib import Path
 import pytest
 
 from coursegrading.autograde import FAILED, GRADED, MISSING, grade_class
-from tests.exercises.grading_support import LOOP_FOREVER, release_nb, source_nb
+from tests.exercises.grading_support import CELL_TIMEOUT, LOOP_FOREVER, release_nb, source_nb
 from tests.exercises.kit import (autograded_points, nbgrader, reference_answers, submit,
                                  with_answers, wrong_answers)
 
 A = "paying_providers"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-# Seconds a cell may run: the notebook's imports alone take over 10 s on a loaded 2-core machine.
-CELL = 30
 EXPECTED_STATUS = {"reference": GRADED, "hardcodedrate": GRADED, "editedtests": GRADED,
                    "loopsforever": FAILED, "brokenjson": FAILED, "absent": MISSING}
 
@@ -79,7 +77,7 @@ def fresh_copy(released, tmp: Path, name: str) -> Path:
 @pytest.fixture(scope="module")
 def serial(released, tmp_path_factory):
     course = fresh_copy(released, tmp_path_factory.mktemp("serial"), "serial")
-    outcomes = grade_class(course, A, cell_timeout=CELL, workers=1)
+    outcomes = grade_class(course, A, cell_timeout=CELL_TIMEOUT, workers=1)
     return course, {o.student: o for o in outcomes}
 
 
@@ -87,7 +85,7 @@ def serial(released, tmp_path_factory):
 def parallel(released, tmp_path_factory):
     course = fresh_copy(released, tmp_path_factory.mktemp("parallel"), "parallel")
     seen = []
-    outcomes = grade_class(course, A, cell_timeout=CELL, workers=2,
+    outcomes = grade_class(course, A, cell_timeout=CELL_TIMEOUT, workers=2,
                            progress=lambda done, total, outcome: seen.append((done, total, outcome.student)))
     return course, {o.student: o for o in outcomes}, seen
 
@@ -135,7 +133,7 @@ def on_dask_into_postgres(released, postgres, tmp_path_factory):
     added = nbgrader(course, "db", "student", "add", "absent", f"--CourseDirectory.db_url={postgres}")
     assert added.returncode == 0, added.stdout + added.stderr
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        outcomes = grade_class(course, A, cell_timeout=CELL, db_url=postgres,
+        outcomes = grade_class(course, A, cell_timeout=CELL_TIMEOUT, db_url=postgres,
                                scheduler=cluster.scheduler_address)
     return course, {o.student: o for o in outcomes}
 
