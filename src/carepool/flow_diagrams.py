@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from carepool.explorers import ARRANGEMENT_LABELS
 from carepool.flows import OUTSIDE, SHARE, Flow, MoneyFlows
 
 WIDTH = 460
@@ -27,7 +28,13 @@ BAR_HEIGHT = 36
 NODE_HEIGHT = 78
 ROW_GAP = 104
 TOP_GAP = 64
-NAME_SIZE, DETAIL_SIZE, LABEL_SIZE = 14, 12.5, 13
+NAME_SIZE, DETAIL_SIZE, LABEL_SIZE = 15, 13.5, 14
+NARROW_BOX = 120  # boxes narrower than this (four to a row) use smaller type
+
+
+def type_sizes(box_width: float) -> tuple[float, float]:
+    """The name's and the details' font sizes in a box this wide."""
+    return (NAME_SIZE, DETAIL_SIZE) if box_width >= NARROW_BOX else (NAME_SIZE - 1.5, DETAIL_SIZE - 1)
 
 # How the text names each party: in a sentence (with its article) and in a box.
 NAMES = {
@@ -63,6 +70,15 @@ def name(party: str) -> str:
     return "the " + " ".join(words)
 
 
+PLURAL = {"gp_practices"}  # a verb after these takes the plural
+
+
+def subject(party: str, singular: str, plural: str) -> str:
+    """The party at the start of a sentence, with its verb: "The acute trust pays"."""
+    text = name(party)
+    return f"{text[0].upper()}{text[1:]} {plural if party in PLURAL else singular}"
+
+
 def box_name(party: str) -> str:
     """The party as its box names it ("Acute trust")."""
     text = name(party).removeprefix("the ")
@@ -80,22 +96,20 @@ def money(amount: float) -> str:
 
 def flow_sentence(e: Flow) -> str:
     if e.payer == OUTSIDE:
-        return f"{box_name(e.payee)} is funded {money(e.amount)} from outside the place."
+        return f"{subject(e.payee, 'is', 'are')} funded {money(e.amount)} from outside the place."
     if e.payee == SHARE:
-        return f"{box_name(e.payer)} pays {money(e.amount)} into the risk and gain share."
-    if e.payer == SHARE:
-        return f"The risk and gain share pays {name(e.payee)} {money(e.amount)}."
-    return f"{box_name(e.payer)} pays {name(e.payee)} {money(e.amount)}."
+        return f"{subject(e.payer, 'pays', 'pay')} {money(e.amount)} into the risk and gain share."
+    return f"{subject(e.payer, 'pays', 'pay')} {name(e.payee)} {money(e.amount)}."
 
 
 def position_sentence(p) -> str:
-    who = box_name(p.organisation)
-    spends = (f"spends {money(p.care_cost)} on care" if p.care_cost > 0.005
-              else "delivers no care itself")
-    left = {"surplus": f"keeps a surplus of {money(p.surplus)}",
-            "deficit": f"bears a deficit of {money(p.surplus)}",
-            "nothing": "breaks even"}[p.keeps]
-    return f"{who} {spends} and {left}."
+    o = p.organisation
+    spends = (f"{subject(o, 'spends', 'spend')} {money(p.care_cost)} on care" if p.care_cost > 0.005
+              else f"{subject(o, 'delivers', 'deliver')} no care itself")
+    left = {"surplus": f"{'keep' if o in PLURAL else 'keeps'} a surplus of {money(p.surplus)}",
+            "deficit": f"{'bear' if o in PLURAL else 'bears'} a deficit of {money(p.surplus)}",
+            "nothing": "break even" if o in PLURAL else "breaks even"}[p.keeps]
+    return f"{spends} and {left}."
 
 
 def text_alternative(flows: MoneyFlows) -> list[str]:
@@ -178,8 +192,9 @@ def layout(flows: MoneyFlows) -> tuple[dict[str, Box], float, float]:
     for row in layered:
         slot = inner / len(row)
         w = min(slot - 12, 170)
-        h = max([NODE_HEIGHT] + [_text_height(len(_wrap(box_name(o), w - 8, NAME_SIZE)),
-                                              len(_details(positions[o]))) + 16 for o in row])
+        name_size, detail_size = type_sizes(w)
+        h = max([NODE_HEIGHT] + [_text_height(len(_wrap(box_name(o), w - 8, name_size)),
+                                              len(_details(positions[o])), w) + 16 for o in row])
         for i, o in enumerate(row):
             boxes[o] = Box(o, margin + slot * i + (slot - w) / 2, y, w, h)
         y += h + ROW_GAP
@@ -206,7 +221,7 @@ def _is_long(e: Flow, row_of: dict[str, int], n_rows: int) -> bool:
 
 def _wrap(text: str, width: float, size: float) -> list[str]:
     """Lines of at most about ``width`` pixels; a long hyphenated word may break after its hyphen."""
-    most = max(6, int(width / (size * 0.56)))
+    most = max(6, int(width / (size * 0.66)))  # bold type, wide fonts
     words = []
     for word in text.split():
         while len(word) > most and "-" in word[:-1]:
@@ -232,8 +247,9 @@ def _details(p) -> list[str]:
     return ([f"care {money(p.care_cost)}"] if p.care_cost > 0.005 else []) + [left]
 
 
-def _text_height(lines: int, details: int) -> float:
-    return lines * (NAME_SIZE + 2) + details * (DETAIL_SIZE + 3)
+def _text_height(lines: int, details: int, box_width: float) -> float:
+    name_size, detail_size = type_sizes(box_width)
+    return lines * (name_size + 2) + details * (detail_size + 3)
 
 
 def _label(x: float, y: float, text: str, colour: str) -> str:
@@ -359,26 +375,27 @@ def svg(flows: MoneyFlows, uid: str = "") -> str:
     for p in flows.positions:
         b = boxes[p.organisation]
         stroke, stroke_w, dash, ink = KEEPS[p.keeps]
-        lines = _wrap(box_name(p.organisation), b.w - 8, NAME_SIZE)
+        name_size, detail_size = type_sizes(b.w)
+        lines = _wrap(box_name(p.organisation), b.w - 8, name_size)
         details = _details(p)
-        text_h = _text_height(len(lines), len(details))
-        y = b.y + (b.h - text_h) / 2 + NAME_SIZE - 1
+        text_h = _text_height(len(lines), len(details), b.w)
+        y = b.y + (b.h - text_h) / 2 + name_size - 1
         parts = [f'<g class="money-flow-party" data-party="{escape(p.organisation)}" data-keeps="{p.keeps}" '
                  f'data-surplus="{p.surplus!r}" data-care-cost="{p.care_cost!r}">',
                  f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" rx="8" fill="#ffffff" '
                  f'stroke="{stroke}" stroke-width="{stroke_w}"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"]
         for line in lines:
-            parts.append(f'<text x="{b.cx:.1f}" y="{y:.1f}" text-anchor="middle" font-size="{NAME_SIZE}" '
+            parts.append(f'<text x="{b.cx:.1f}" y="{y:.1f}" text-anchor="middle" font-size="{name_size}" '
                          f'font-weight="700" fill="#1b1b1b">{escape(line)}</text>')
-            y += NAME_SIZE + 2
+            y += name_size + 2
         y += 1
         for i, line in enumerate(details):
             last = i == len(details) - 1
             colour = ink if last else "#333333"
             weight = ' font-weight="700"' if last and p.keeps != "nothing" else ""
-            parts.append(f'<text x="{b.cx:.1f}" y="{y:.1f}" text-anchor="middle" font-size="{DETAIL_SIZE}" '
+            parts.append(f'<text x="{b.cx:.1f}" y="{y:.1f}" text-anchor="middle" font-size="{detail_size}" '
                          f'fill="{colour}"{weight}>{escape(line)}</text>')
-            y += DETAIL_SIZE + 3
+            y += detail_size + 3
         out.append("".join(parts) + "</g>")
     out.append("</g>")
     out.append('<g class="money-flow-labels">' + "".join(labels) + "</g>")
@@ -391,7 +408,8 @@ def figure_html(flows_list: list[MoneyFlows], caption: str, uid: str) -> str:
     its caption, and the flows in words."""
     cells = []
     for i, flows in enumerate(flows_list):
-        heading = (f'<p style="text-align: center; font-weight: 600; margin: 0 0 0.3em">{escape(flows.title)}</p>'
+        short = ARRANGEMENT_LABELS.get(flows.arrangement, flows.title)
+        heading = (f'<p style="text-align: center; font-weight: 600; margin: 0 0 0.3em">{escape(short)}</p>'
                    if len(flows_list) > 1 else "")
         cells.append(f'<div class="money-flow-cell" style="flex: 1 1 300px; min-width: 0; max-width: 560px">'
                      f'{heading}{svg(flows, f"{uid}-{i}")}</div>')
@@ -403,7 +421,7 @@ def figure_html(flows_list: list[MoneyFlows], caption: str, uid: str) -> str:
     return (
         f'<figure class="money-flow" style="margin: 1.5em 0">'
         f'<div style="display: flex; flex-wrap: wrap; gap: 1em; justify-content: center">{"".join(cells)}</div>'
-        f'<figcaption style="margin-top: 0.6em">{escape(caption)}</figcaption>'
+        f'<figcaption style="margin-top: 0.6em; text-align: left">{escape(caption)}</figcaption>'
         f'<details class="money-flow-in-words"><summary>The flows in words</summary>{"".join(words)}</details>'
         f"</figure>"
     )
