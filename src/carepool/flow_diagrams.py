@@ -47,6 +47,7 @@ NAMES = {
     "local_authority": "the local authority",
     "pooled_fund": "the pooled fund",
     "aco": "the ACO",
+    "icb": "the integrated care board",
     "first_contact_pot": "the first-contact pot",
     "continuing_care_pot": "the continuing-care pot",
     "planned_specialist_pot": "the planned and specialist pot",
@@ -179,14 +180,16 @@ def rows(flows: MoneyFlows) -> list[list[str]]:
 
 
 def layout(flows: MoneyFlows) -> tuple[dict[str, Box], float, float]:
-    """Each party's box, the side margin and the height of the drawing."""
+    """Each party's box, the margins (left, right) and the height of the drawing."""
     layered = rows(flows)
     row_of = {o: i for i, row in enumerate(layered) for o in row}
     has_share = SHARE in flows.parties
     long_edges = [e for e in flows.edges if _is_long(e, row_of, len(layered))]
-    margin = LANE_MARGIN if long_edges else 10
-    inner = WIDTH - 2 * margin
-    boxes = {OUTSIDE: Box(OUTSIDE, margin, 8, inner, BAR_HEIGHT)}
+    # A lane runs down the side nearer the organisation it serves; only a side with a lane needs room.
+    sides = {_lane_side(e, layered) for e in long_edges}
+    margin = (LANE_MARGIN if "left" in sides else 10, LANE_MARGIN if "right" in sides else 10)
+    inner = WIDTH - sum(margin)
+    boxes = {OUTSIDE: Box(OUTSIDE, margin[0], 8, inner, BAR_HEIGHT)}
     y = 8 + BAR_HEIGHT + TOP_GAP
     positions = {p.organisation: p for p in flows.positions}
     for row in layered:
@@ -196,7 +199,7 @@ def layout(flows: MoneyFlows) -> tuple[dict[str, Box], float, float]:
         h = max([NODE_HEIGHT] + [_text_height(len(_wrap(box_name(o), w - 8, name_size)),
                                               len(_details(positions[o])), w) + 16 for o in row])
         for i, o in enumerate(row):
-            boxes[o] = Box(o, margin + slot * i + (slot - w) / 2, y, w, h)
+            boxes[o] = Box(o, margin[0] + slot * i + (slot - w) / 2, y, w, h)
         y += h + ROW_GAP
     if has_share:
         y -= ROW_GAP / 3
@@ -205,6 +208,13 @@ def layout(flows: MoneyFlows) -> tuple[dict[str, Box], float, float]:
     else:
         y -= ROW_GAP
     return boxes, margin, y + 10
+
+
+def _lane_side(e: Flow, layered: list[list[str]]) -> str:
+    """The side whose lane carries a long arrow: that of the organisation at its upper end."""
+    org = e.payee if e.payer in (OUTSIDE, SHARE) else e.payer
+    row = next(r for r in layered if org in r)
+    return "left" if (row.index(org) + 0.5) / len(row) < 0.5 else "right"
 
 
 def _is_long(e: Flow, row_of: dict[str, int], n_rows: int) -> bool:
@@ -260,19 +270,20 @@ def _label(x: float, y: float, text: str, colour: str) -> str:
             f'font-weight="600" fill="{colour}">{escape(text)}</text>')
 
 
-def _route(e: Flow, boxes: dict[str, Box], row_of: dict[str, int], n_rows: int, margin: float,
+def _route(e: Flow, boxes: dict[str, Box], layered: list[list[str]], margin: tuple[float, float],
            both_ways: bool, lanes: dict[str, int]) -> tuple[str, tuple[float, float, float, float]]:
     """The arrow's path, and the stretch of it (x1, y1, x2, y2) its label may sit on."""
     a, b = boxes[e.payer], boxes[e.payee]
+    row_of = {o: i for i, row in enumerate(layered) for o in row}
     if e.payer == OUTSIDE:
         return f"M{b.cx:.1f},{a.bottom:.1f} V{b.y - 2:.1f}", (b.cx, a.bottom, b.cx, b.y)
-    if _is_long(e, row_of, n_rows):
+    if _is_long(e, row_of, len(layered)):
         node = a if e.payer != SHARE else b
-        left = node.cx < WIDTH / 2
-        side = "left" if left else "right"
+        side = _lane_side(e, layered)
+        left = side == "left"
         k = lanes[side]
         lanes[side] += 1
-        lane = (margin / 2 - 10 * k) if left else (WIDTH - margin / 2 + 10 * k)
+        lane = (margin[0] / 2 - 10 * k) if left else (WIDTH - margin[1] / 2 + 10 * k)
         edge_x = node.x if left else node.x + node.w
         y_node = node.y + node.h / 2 + (12 if e.payee == SHARE else -12)
         bar = boxes[SHARE] if SHARE in boxes else b
@@ -326,7 +337,6 @@ def svg(flows: MoneyFlows, uid: str = "") -> str:
     uid = uid or flows.arrangement
     boxes, margin, height = layout(flows)
     layered = rows(flows)
-    row_of = {o: i for i, row in enumerate(layered) for o in row}
     pairs = {(e.payer, e.payee) for e in flows.edges}
     lanes = {"left": 0, "right": 0}
     title_id, desc_id = f"mf-{uid}-title", f"mf-{uid}-desc"
@@ -351,7 +361,7 @@ def svg(flows: MoneyFlows, uid: str = "") -> str:
     taken = [(b.x, b.y, b.x + b.w, b.bottom) for b in boxes.values()]
     out.append('<g class="money-flow-edges">')
     for e in flows.edges:
-        path, stretch = _route(e, boxes, row_of, len(layered), margin, (e.payee, e.payer) in pairs, lanes)
+        path, stretch = _route(e, boxes, layered, margin, (e.payee, e.payer) in pairs, lanes)
         lx, ly = _place_label(stretch, money(e.amount), taken)
         colour = INK.get(e.kind, INK["payment"])
         out.append(
