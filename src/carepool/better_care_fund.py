@@ -112,7 +112,7 @@ def planned_against_actual_chart(measures: pd.DataFrame | None = None) -> alt.La
             title=None,
             sort=kinds,
             scale=alt.Scale(domain=kinds, range=["#8c8c8c", "#b2182b"]),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="bottom", direction="vertical"),
         ),
         tooltip=[
             alt.Tooltip("measure:N", title="Measure"),
@@ -133,7 +133,8 @@ def planned_against_actual_chart(measures: pd.DataFrame | None = None) -> alt.La
         .properties(
             width="container",
             height=220,
-            title="Better Care Fund, first year: planned against actual",
+            # Two short lines fit a phone's width.
+            title=["Better Care Fund, first year:", "planned against actual"],
             description=text_alternative(measures),
         )
     )
