@@ -24,7 +24,16 @@ from .test_texts import FURNITURE
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "book" / "sources"
 IDS = corpus.source_ids()
-CONF = 'extensions = ["myst_parser", "carepool.sphinx.sources"]\nexclude_patterns = ["_build"]\n'
+CONF = (
+    'extensions = ["myst_parser", "carepool.sphinx.sources", "sphinxcontrib.bibtex"]\n'
+    'exclude_patterns = ["_build"]\n'
+    f'bibtex_bibfiles = [{str(ROOT / "book" / "references.bib")!r}]\n'
+    'bibtex_reference_style = "author_year"\n'
+)
+# The pages the source pages cite, define terms on, or refer to by label,
+# beyond the source pages themselves: stand-ins with the real labels.
+CHAPTER_LABELS = ["chapter-markets-and-commissioners", "chapter-accountable-care-organisations",
+                  "chapter-redesigning-commissioning"]
 PARAGRAPH = re.compile(
     r'<div class="source-paragraph[^"]*" id="(source-[a-z0-9-]+-p\d+)">\s*'
     r'<p class="source-pn"><a [^>]*href="#\1"[^>]*>¶(\d+)</a></p>\s*'
@@ -86,7 +95,16 @@ def site(tmp_path_factory) -> Path:
         stub = project / f"{target}.md"
         stub.parent.mkdir(parents=True, exist_ok=True)
         stub.write_text(f"# {target}\n")
-    toc = "\n".join(["sources/index", *(f"sources/{i}" for i in IDS), "citing", *linked])
+    # The glossary (for {term}), the bibliography (for {cite}) and labelled
+    # chapter stand-ins (for {ref}), as the real book has them.
+    shutil.copy(ROOT / "book" / "glossary.md", project / "glossary.md")
+    (project / "bibliography.md").write_text("(bibliography)=\n# Bibliography\n\n```{bibliography}\n```\n")
+    labelled = []
+    for label in CHAPTER_LABELS:
+        (project / f"{label}.md").write_text(f"({label})=\n# {label}\n")
+        labelled.append(label)
+    toc = "\n".join(["sources/index", *(f"sources/{i}" for i in IDS), "citing", *linked,
+                     "glossary", "bibliography", *labelled])
     (project / "index.md").write_text(f"# Test book\n\n```{{toctree}}\n{toc}\n```\n")
     result = _sphinx(project)
     assert result.returncode == 0, result.stdout + result.stderr
