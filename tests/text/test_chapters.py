@@ -3,6 +3,7 @@
 import re
 
 import pytest
+import yaml
 
 from . import course_text as text
 
@@ -14,15 +15,28 @@ def chapter(request):
     return text.read(request.param)
 
 
-def test_the_five_chapters_of_the_course_are_there():
+def test_the_seven_chapters_of_the_course_are_there():
     assert CHAPTER_NAMES == sorted(
         [
             "markets_and_commissioners.md",
             "accountable_care_organisations.md",
             "systems_not_organisations.md",
+            "integrated_care_systems.md",
             "pooling_the_pot.md",
             "redesigning_commissioning.md",
+            "does_integration_save_money.md",
         ]
+    )
+
+
+def test_every_chapter_is_in_the_course_part_of_the_table_of_contents():
+    toc = yaml.safe_load((text.ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    [course] = [part for part in toc["parts"] if part["caption"] == "The course"]
+    listed = [entry["file"] for entry in course["chapters"]]
+    assert sorted(listed) == sorted(f"book/chapters/{path.stem}" for path in text.CHAPTERS)
+    # The system of 2022 follows the systems it put on a statutory footing.
+    assert listed.index("book/chapters/integrated_care_systems") == (
+        listed.index("book/chapters/systems_not_organisations") + 1
     )
 
 
