@@ -28,7 +28,7 @@ class BetterCareFundDataError(ValueError):
 
 def default_path() -> Path:
     """The packaged data file of the NAO's figures."""
-    return Path(str(resources.files("carepool") / "data" / "better_care_fund_2015_16.yaml"))
+    return Path(str(resources.files("coursebook") / "data" / "better_care_fund_2015_16.yaml"))
 
 
 def measures_from_records(records: list, source: str) -> pd.DataFrame:
