@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from carepool import ModelInputError, arrangement_names
-from carepool.flow_diagrams import WIDTH, figure_html, money, svg, text_alternative
 from carepool.flows import money_flows
+from coursebook.flow_diagrams import WIDTH, figure_html, money, svg, text_alternative
 
 from . import course_text as text
 
@@ -176,7 +176,7 @@ def build(tmp_path: Path, page: str) -> tuple[int, str, str]:
 
     src = tmp_path / "src"
     src.mkdir()
-    (src / "conf.py").write_text('extensions = ["myst_parser", "carepool.sphinx.money_flow"]\n')
+    (src / "conf.py").write_text('extensions = ["myst_parser", "coursebook.sphinx.money_flow"]\n')
     (src / "index.md").write_text(page)
     warnings = StringIO()
     app = Sphinx(str(src), str(src), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html",
@@ -186,6 +186,7 @@ def build(tmp_path: Path, page: str) -> tuple[int, str, str]:
     return app.statuscode, html, warnings.getvalue()
 
 
+@pytest.mark.build
 def test_the_directive_draws_each_named_arrangement_and_all_of_them(tmp_path):
     page = "# Flows\n\n```{money-flow} silos aco\n:caption: Two ways to hold a budget.\n```\n\n```{money-flow} all\n```\n"
     code, html, warnings = build(tmp_path, page)
@@ -202,6 +203,7 @@ def test_the_directive_draws_each_named_arrangement_and_all_of_them(tmp_path):
         money_flows("silos").edges)
 
 
+@pytest.mark.build
 def test_the_directive_refuses_an_unknown_arrangement_by_name(tmp_path):
     code, _, warnings = build(tmp_path, "# Flows\n\n```{money-flow} hospital_at_home\n```\n")
     assert "hospital_at_home" in warnings and "arrangement" in warnings

@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from carepool.explorers import ARRANGEMENT_LABELS
 from carepool.flows import OUTSIDE, SHARE, Flow, MoneyFlows
+from coursebook.explorers import ARRANGEMENT_LABELS
 
 WIDTH = 460
 LANE_MARGIN = 64  # room at each side for a lane and its label

@@ -5,7 +5,7 @@ combination of the inputs a reader can set, and an Altair chart whose
 parameters are bound to labelled inputs. The chart only *selects* rows (filter
 transforms comparing fields with parameter values): no model arithmetic runs
 in the browser. ``usermeta={"explorer": name}`` gives each chart a stable id
-and a scenario link in the book (see `carepool.offline_charts`).
+and a scenario link in the book (see `coursebook.offline_charts`).
 
 Grids are kept small so each page stays light; the values each input offers
 are the module's constants below.

@@ -7,7 +7,7 @@
 Several names draw the diagrams side by side (stacked on a narrow screen);
 ``all`` draws every arrangement the model has, one figure each. The flows are
 read from the model (`carepool.flows.money_flows`) while the page is read, and
-drawn by `carepool.flow_diagrams`; each figure carries its flows in words.
+drawn by `coursebook.flow_diagrams`; each figure carries its flows in words.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 
 from carepool.arrangements import arrangement_names
-from carepool.flow_diagrams import figure_html
 from carepool.flows import money_flows
 from carepool.validation import ModelInputError
+from coursebook.flow_diagrams import figure_html
 
 EVERY = "all"
 

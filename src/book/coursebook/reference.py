@@ -131,7 +131,7 @@ def parameter_table(group: str) -> str:
 def markdown() -> str:
     """The whole Model reference page body as MyST Markdown."""
     parts = [
-        "Every default of the model, from the files in `src/carepool/parameters/`. "
+        "Every default of the model, from the files in `src/model/carepool/parameters/`. "
         "A value marked *Illustrative* is a teaching choice, not an estimate; "
         "vary it and see what changes.",
     ]
