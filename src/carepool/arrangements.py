@@ -279,8 +279,8 @@ class SharedSavingsACO(Arrangement):
     payment of `payments.mssp_payment` on the benchmark (expected
     fee-for-service spending) and the fee-for-service actually paid, with the
     place's population as the ACO's assigned beneficiaries. On ``track`` 2
-    the ACO repays shared losses; its agreements run three years, so the loss
-    limit follows years 1, 2, 3, 1, 2, 3, ... of the run.
+    the ACO also repays shared losses, up to a limit that rises over its
+    first three years on the track (year 1 of the run is its first).
     """
 
     track: int
@@ -306,12 +306,11 @@ class SharedSavingsACO(Arrangement):
         L.fund(LA, care.council_budget)
         fee_for_service = sum(payments.tariff(care.activity[s], place.lines[s].unit_cost) for s in NHS_SERVICES)
         benchmark = sum(care.expected_cost[s] for s in NHS_SERVICES) * np.ones(care.shape)
-        agreement_year = (care.years - 1) % 3 + 1
         L.pay(C, ACO, fee_for_service)
         L.pay(C, ACO, payments.mssp_payment(
             benchmark, fee_for_service, track=self.track, assigned_beneficiaries=place.population,
             quality_score=self.quality_score, sequestration=self.sequestration,
-            agreement_year=np.broadcast_to(agreement_year, care.shape)))
+            year_on_track=np.broadcast_to(care.years, care.shape)))
         L.spend(ACO, sum(care.cost[s] for s in NHS_SERVICES) + care.delayed_cost)
         L.spend(LA, care.cost["social_care"] + care.cost["public_health"])
         _deliver(L, ACO, care, NHS_SERVICES)

@@ -129,9 +129,9 @@ MSSP_MSR_BANDS = (
 MSSP_FEWEST_BENEFICIARIES = 5_000        # an ACO needs at least 5,000 assigned beneficiaries
 MSSP_MAX_SHARING_RATE = {1: 0.50, 2: 0.60}   # times the quality score (425.604(d), 425.606(d))
 MSSP_PAYMENT_CAP = {1: 0.10, 2: 0.15}        # of the updated benchmark (425.604(e), 425.606(e))
-MSSP_TRACK2_RATE = 0.02                      # track 2's flat minimum savings and loss rates (425.606(b))
-MSSP_LOSS_RATE_BOUNDS = (0.40, 0.60)         # track 2 shared loss rate: 1 - final sharing rate, within these
-MSSP_LOSS_LIMIT = {1: 0.05, 2: 0.075, 3: 0.10}  # of the benchmark, by year of the agreement (425.606(g))
+MSSP_TRACK2_RATE = 0.02       # track 2's minimum savings and loss rates, 2012-2015 agreements (425.606(b)(1)(i))
+MSSP_MAX_LOSS_RATE = 0.60      # track 2 shared loss rate: 1 - final sharing rate, at most 60% (425.606(f))
+MSSP_LOSS_LIMIT = (0.05, 0.075, 0.10)  # of the benchmark, in the 1st, 2nd, 3rd and later years on track 2 (425.606(g))
 SEQUESTRATION = 0.02                         # cut to payments to ACOs from 2013
 
 
@@ -144,8 +144,11 @@ def mssp_minimum_savings_rate(assigned_beneficiaries, track=1) -> float:
 
     Track 1 (one-sided): 3.9% at 5,000 assigned beneficiaries falling to 2.0%
     at 60,000 or more, interpolated linearly within each size band of 42 CFR
-    425.604(b) (``MSSP_MSR_BANDS``). Track 2 (two-sided): a flat 2%. Fewer
-    than 5,000 beneficiaries is refused: the program needs at least 5,000.
+    425.604(b) (``MSSP_MSR_BANDS``), from the band's rate at its fewest to its
+    rate at its most (CMS's published rates follow this to the sixth decimal).
+    Track 2 (two-sided): a flat 2%, the rate for agreements of 2012 to 2015
+    (later agreements choose their own). Fewer than 5,000 beneficiaries is
+    refused: the program needs at least 5,000.
     """
     t = _track(track)
     n = number("assigned_beneficiaries", assigned_beneficiaries, MSSP_FEWEST_BENEFICIARIES, 1e8)
@@ -158,7 +161,7 @@ def mssp_minimum_savings_rate(assigned_beneficiaries, track=1) -> float:
 
 
 def mssp_payment(benchmark, expenditure, *, track, assigned_beneficiaries, quality_score,
-                 sequestration=True, agreement_year=3):
+                 sequestration=True, year_on_track=3):
     """Medicare's payment to an ACO for a performance year (negative: the ACO repays losses).
 
     With savings ``benchmark - expenditure`` (for the ACO's assigned
@@ -168,10 +171,12 @@ def mssp_payment(benchmark, expenditure, *, track, assigned_beneficiaries, quali
     track 2) times ``quality_score`` of *all* the savings, up to 10% (track 1)
     or 15% (track 2) of the benchmark, cut by 2% when ``sequestration``.
     On track 2, once losses reach 2% of the benchmark, the ACO repays the
-    shared loss rate (1 minus its final sharing rate, at least 40% and at most
-    60%) of all the losses, up to 5%, 7.5% or 10% of the benchmark in the
-    first, second or third year of its agreement (``agreement_year``).
-    Arguments may be arrays (the result then has their shape).
+    shared loss rate (1 minus its final sharing rate, at most 60%) of all the
+    losses, up to 5%, 7.5% or 10% of the benchmark in its first, second, or
+    third and later performance year on the track (``year_on_track``, 1, 2,
+    3, ...). Sequestration cuts payments to ACOs only, not the losses they
+    repay. Arguments may be arrays (the result then has their shape).
+    The rule: 42 CFR 425.604 and 425.606; equations in the model reference.
     """
     t = _track(track)
     bench = _non_negative("benchmark", benchmark)
@@ -179,10 +184,10 @@ def mssp_payment(benchmark, expenditure, *, track, assigned_beneficiaries, quali
     quality = number("quality_score", quality_score, 0.0, 1.0)
     if not isinstance(sequestration, bool):
         raise ModelInputError("sequestration", "True or False", sequestration)
-    year = np.asarray(agreement_year)
-    if not np.all(np.isin(year, list(MSSP_LOSS_LIMIT))):
-        bad = year[~np.isin(year, list(MSSP_LOSS_LIMIT))].ravel()[0] if year.ndim else agreement_year
-        raise ModelInputError("agreement_year", "1, 2 or 3", bad)
+    year = np.asarray(year_on_track)
+    whole = np.issubdtype(year.dtype, np.integer) and np.all(year >= 1)
+    if not whole:
+        raise ModelInputError("year_on_track", "a whole number, 1 or more", year_on_track)
     msr = mssp_minimum_savings_rate(assigned_beneficiaries, t)
     sharing = MSSP_MAX_SHARING_RATE[t] * quality
     savings = bench - spent
@@ -191,9 +196,8 @@ def mssp_payment(benchmark, expenditure, *, track, assigned_beneficiaries, quali
         earned = earned * (1.0 - SEQUESTRATION)
     payment = np.where(savings >= msr * bench, earned, 0.0)
     if t == 2:
-        low, high = MSSP_LOSS_RATE_BOUNDS
-        loss_rate = min(max(1.0 - sharing, low), high)
-        limit = np.vectorize(MSSP_LOSS_LIMIT.get, otypes=[float])(year) if year.ndim else MSSP_LOSS_LIMIT[int(year)]
+        loss_rate = min(1.0 - sharing, MSSP_MAX_LOSS_RATE)
+        limit = np.asarray(MSSP_LOSS_LIMIT)[np.minimum(year, len(MSSP_LOSS_LIMIT)) - 1]
         owed = np.minimum(loss_rate * -savings, limit * bench)
         payment = np.where(-savings >= MSSP_TRACK2_RATE * bench, -owed, payment)
     return float(payment) if np.ndim(payment) == 0 else payment

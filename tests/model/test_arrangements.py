@@ -88,7 +88,7 @@ def test_under_shared_savings_fee_for_service_continues_and_savings_beyond_the_r
 
 def test_on_the_two_sided_track_the_aco_repays_losses_past_two_percent():
     """Track 2: 60% of savings (quality 1) past 2%, and 40% (1 - 60%) of losses once they pass 2%, up to
-    5%, 7.5% and 10% of the benchmark in the first, second and third year of each three-year agreement."""
+    5%, 7.5% and 10% of the benchmark in the first, second, and third and later years on the track."""
     place = default_place(social_care_capacity_headroom=1.0, emergency__volatility=0.3)
     books = settle(place, arrangement("mssp", track=2), draws=2000, seed=9)
     aco = books.surplus("aco")
@@ -100,7 +100,7 @@ def test_on_the_two_sided_track_the_aco_repays_losses_past_two_percent():
     gained, lost = savings >= 0.02 * benchmark, -savings >= 0.02 * benchmark
     assert gained.any() and lost.any() and (~gained & ~lost).any()
     np.testing.assert_allclose(aco[gained], 0.6 * 0.98 * savings[gained], rtol=1e-9)
-    limit = np.resize([0.05, 0.075, 0.10], place.years) * benchmark
+    limit = np.array([0.05, 0.075] + [0.10] * (place.years - 2)) * benchmark
     repaid = np.maximum(0.4 * savings, -limit * np.ones_like(savings))
     assert (repaid[lost] > 0.4 * savings[lost]).any(), "some losses reach the limit"
     np.testing.assert_allclose(aco[lost], repaid[lost], rtol=1e-9)
