@@ -194,21 +194,30 @@ class PooledFund(Arrangement):
 
     def settle(self, place, care):
         L = usual_contracts(place, care)
-        f = self.pooled_fraction
-        partners = (NHS_COMMISSIONER, LOCAL_AUTHORITY)
-        funding = {p: L.books[p]["funding"].copy() for p in partners}
-        spending = {p: L.books[p]["cost"].copy() for p in partners}
-        L.open(POOLED_FUND)
-        for p in partners:
-            L.pay(p, POOLED_FUND, f * funding[p])
-            L.pay(POOLED_FUND, p, f * spending[p])
-        pool = L.surplus(POOLED_FUND)
-        contributed = funding[NHS_COMMISSIONER] + funding[LOCAL_AUTHORITY]
-        for p in partners:
-            # Equal halves only in the degenerate case of nothing contributed.
-            part = np.divide(funding[p], contributed, out=np.full(care.shape, 0.5), where=contributed > 0)
-            L.pay(POOLED_FUND, p, pool * part)
+        L.open(POOLED_FUND)   # shown even when empty, so every run of this arrangement has the same books
+        section75_pool(L, (NHS_COMMISSIONER, LOCAL_AUTHORITY), self.pooled_fraction)
         return L
+
+
+def section75_pool(L: Ledger, partners: tuple[str, str], fraction: float) -> None:
+    """A section 75 pooled fund beside two partners' books: the pool takes ``fraction`` of each
+    partner's funding and pays the same fraction of what each spends, so that fraction of each
+    partner's over- or underspend lands in the pool, which hands its total back in proportion to
+    contributions. With a fraction of 0 nothing moves and the pool is not opened."""
+    if fraction == 0:
+        return
+    funding = {p: L.books[p]["funding"].copy() for p in partners}
+    spending = {p: L.books[p]["cost"].copy() for p in partners}
+    L.open(POOLED_FUND)
+    for p in partners:
+        L.pay(p, POOLED_FUND, fraction * funding[p])
+        L.pay(POOLED_FUND, p, fraction * spending[p])
+    pool = L.surplus(POOLED_FUND)
+    contributed = sum(funding.values())
+    for p in partners:
+        # Equal halves only in the degenerate case of nothing contributed.
+        part = np.divide(funding[p], contributed, out=np.full(L.shape, 0.5), where=contributed > 0)
+        L.pay(POOLED_FUND, p, pool * part)
 
 
 @dataclass(frozen=True)
@@ -318,6 +327,91 @@ class SharedSavingsACO(Arrangement):
         return L
 
 
+ICB = "icb"
+# The ICB and its partner NHS trusts carry a joint financial duty (Health and Care Act 2022);
+# GP practices hold their own contracts and are not NHS trusts, so they stay outside it.
+NHS_SYSTEM = (ICB, ACUTE_TRUST, COMMUNITY_PROVIDER)
+
+
+def nhs_system_position(ledger: Ledger) -> np.ndarray:
+    """The NHS system's combined surplus (negative: deficit): the sum of its members' surpluses."""
+    return sum(ledger.surplus(org) for org in NHS_SYSTEM)
+
+
+@dataclass(frozen=True)
+class IntegratedCareBoard(Arrangement):
+    """The system England runs today (Health and Care Act 2022).
+
+    The integrated care board (ICB) holds the NHS budget. It pays the acute
+    trust under aligned payment and incentive: a fixed element for the planned
+    (expected) elective and emergency activity, and a variable element of the
+    payment scheme's variable share of the price for each admission above or
+    below plan (`payments.aligned_payment`); it pays the community trust a
+    fixed sum (its planned cost, plus any upstream investment in community
+    services) and general practice by capitation. The ICB and its partner NHS
+    trusts share a financial duty, so their surpluses and deficits are netted
+    as one NHS system: each member ends with its budget share of the system's
+    combined position (`nhs_system_position`); how a system shares it is
+    agreed locally, and budget shares are the model's illustrative choice.
+    The council keeps its own budget for social care and public health, with
+    an optional section 75 pool of ``section75_fraction`` of its and the
+    ICB's budgets beside it (0: no pool).
+    """
+
+    section75_fraction: float
+
+    name: ClassVar[str] = "icb"
+    title: ClassVar[str] = "Integrated care board (Health and Care Act 2022-)"
+    budget_holder: ClassVar[str] = ("the ICB holds the NHS budget; the council keeps social care and public health "
+                                    "(optionally with a section 75 pool)")
+    providers_paid: ClassVar[str] = ("aligned payment and incentive: a fixed element for planned activity plus a "
+                                     "variable element at a share of the unit price")
+    surplus_kept_by: ClassVar[str] = ("the ICB and its partner trusts as one NHS system, under a shared financial "
+                                      "duty; the council alone")
+
+    def __post_init__(self):
+        object.__setattr__(self, "section75_fraction",
+                           checked("arrangements.icb.section75_fraction", self.section75_fraction))
+
+    def settle(self, place, care):
+        L = self.contracts(place, care)
+        positions = {org: L.surplus(org) for org in NHS_SYSTEM}
+        L.share(pooling.share_out(positions, pooling.budget_shares(icb_budgets(place))))
+        return L
+
+    def contracts(self, place: Place, care: Care) -> Ledger:
+        """The books after the ICB's payments and any section 75 pool, before the system is netted."""
+        L = Ledger(care.shape)
+        LA = LOCAL_AUTHORITY
+        L.fund(ICB, care.nhs_allocation)
+        L.fund(LA, care.council_budget)
+        rate = place.aligned_payment_variable_rate
+        community = care.expected_cost["community"] + (care.investment if care.investment_line == "community" else 0.0)
+        L.pay(ICB, GP_PRACTICES, payments.capitation(place.population,
+                                                     care.expected_cost["primary_care"] / place.population))
+        L.pay(ICB, COMMUNITY_PROVIDER, payments.block(community, care.activity["community"]))
+        for s in ("elective", "emergency"):
+            L.pay(ICB, ACUTE_TRUST, payments.aligned_payment(care.activity[s], care.expected[s],
+                                                             place.lines[s].unit_cost, rate))
+        L.spend(GP_PRACTICES, care.cost["primary_care"])
+        L.spend(COMMUNITY_PROVIDER, care.cost["community"])
+        L.spend(ACUTE_TRUST, care.cost["elective"] + care.cost["emergency"] + care.delayed_cost)
+        L.spend(LA, care.cost["social_care"] + care.cost["public_health"])
+        _deliver(L, GP_PRACTICES, care, ["primary_care"])
+        _deliver(L, COMMUNITY_PROVIDER, care, ["community"])
+        _deliver(L, ACUTE_TRUST, care, ["elective", "emergency"])
+        _deliver(L, LA, care, ["social_care", "public_health"])
+        section75_pool(L, (ICB, LA), self.section75_fraction)
+        return L
+
+
+def icb_budgets(place: Place) -> dict[str, float]:
+    """Each NHS system member's budget: its expected income in year 1 under the ICB's contracts."""
+    expected = make_care(place, no_shocks(1))
+    ledger = IntegratedCareBoard(section75_fraction=0.0).contracts(place, expected)
+    return {org: float(ledger.books[org]["income"][0, 0]) for org in NHS_SYSTEM}
+
+
 # Source 004's four pots. Emergency admissions go with continuing care, which
 # the source says brings together care for people with medium and long-term
 # conditions, "many" of whom "are admitted to hospital – so called unplanned care".
@@ -360,7 +454,8 @@ class FourPots(Arrangement):
 
 
 REGISTRY: Mapping[str, type[Arrangement]] = {
-    cls.name: cls for cls in (Silos, AccountableCareSystem, PooledFund, EnglishACO, SharedSavingsACO, FourPots)
+    cls.name: cls for cls in (Silos, AccountableCareSystem, PooledFund, EnglishACO, SharedSavingsACO, FourPots,
+                              IntegratedCareBoard)
 }
 
 
@@ -372,7 +467,7 @@ def arrangement_names() -> list[str]:
 def arrangement(name: str, **options) -> Arrangement:
     """An arrangement by name, with options; options not given take their defaults from the YAML files.
 
-    Names: ``silos``, ``acs``, ``section75``, ``aco``, ``mssp``, ``four_pots``.
+    Names: ``silos``, ``acs``, ``section75``, ``aco``, ``mssp``, ``four_pots``, ``icb``.
     """
     if isinstance(name, Arrangement):
         return dataclasses.replace(name, **options) if options else name

@@ -36,6 +36,7 @@ ARRANGEMENT_LABELS = {
     "aco": "English ACO: capitated contract",
     "mssp": "US shared savings ACO",
     "four_pots": "Four-pot commissioning",
+    "icb": "Integrated care board (2022-)",
 }
 ORGANISATION_LABELS = {
     "nhs_commissioner": "NHS commissioner",

@@ -44,6 +44,7 @@ PLACE_LEVERS = {
     "funding_headroom": "place.funding_headroom",
     "shock_correlation": "place.shock_correlation",
     "emergency_marginal_rate": "payments.emergency_marginal_rate",
+    "aligned_payment_variable_rate": "payments.aligned_payment_variable_rate",
 }
 
 
@@ -94,7 +95,9 @@ class Place:
     ``lines`` maps each of the six service names to its `ServiceLine`.
     ``funding_headroom`` sets each year's NHS allocation and council budget at
     expected cost times (1 + headroom). ``emergency_marginal_rate`` is the
-    national marginal rate for emergency admissions above the baseline.
+    national marginal rate for emergency admissions above the baseline;
+    ``aligned_payment_variable_rate`` the share of the price aligned payment
+    pays for activity above (or refunds below) plan.
     """
 
     population: float
@@ -104,6 +107,7 @@ class Place:
     funding_headroom: float
     shock_correlation: float
     emergency_marginal_rate: float
+    aligned_payment_variable_rate: float
 
     def __post_init__(self):
         for name, key in PLACE_LEVERS.items():
@@ -161,5 +165,6 @@ def default_place(**changes) -> Place:
         funding_headroom=default("place.funding_headroom"),
         shock_correlation=default("place.shock_correlation"),
         emergency_marginal_rate=default("payments.emergency_marginal_rate"),
+        aligned_payment_variable_rate=default("payments.aligned_payment_variable_rate"),
     )
     return place.with_changes(**changes) if changes else place

@@ -22,7 +22,7 @@ def test_every_lever_of_the_model_is_offered():
             "avoided_acute_cost_per_pound", "excess_bed_day_cost"} <= keys
     assert all(f"{s}__{a}" in keys for s in place.lines
                for a in ("activity_per_1000", "unit_cost", "trend_growth", "volatility"))
-    assert set(levers.arrangement_name.options) == {"silos", "acs", "section75", "aco", "mssp", "four_pots"}
+    assert set(levers.arrangement_name.options) == {"silos", "acs", "section75", "aco", "mssp", "four_pots", "icb"}
 
 
 def test_the_wrong_pocket_app_follows_its_levers_and_matches_carepool():

@@ -1,15 +1,16 @@
-"""The arrangements: picked by name, inspectable, and each paying as MODEL.md says."""
+"""The arrangements: picked by name, inspectable, and each paying as the model reference says."""
 
 from __future__ import annotations
 
 import numpy as np
-from carepool.arrangements import arrangement, arrangement_names
+from carepool.arrangements import NHS_SYSTEM, arrangement, arrangement_names, icb_budgets, nhs_system_position
+from carepool.care import care, draw_shocks
 from carepool.place import default_place
 from carepool.simulation import settle, simulate
 
 
-def test_every_arrangement_of_model_md_can_be_picked_by_name_and_inspected():
-    assert arrangement_names() == ["silos", "acs", "section75", "aco", "mssp", "four_pots"]
+def test_every_arrangement_can_be_picked_by_name_and_inspected():
+    assert arrangement_names() == ["silos", "acs", "section75", "aco", "mssp", "four_pots", "icb"]
     for name in arrangement_names():
         a = arrangement(name)
         text = a.describe()
@@ -115,3 +116,36 @@ def test_four_pots_pool_within_a_pot_and_not_across():
     for pot in ("first_contact_pot", "planned_specialist_pot", "public_health_pot"):
         np.testing.assert_allclose(a.surplus(pot), b.surplus(pot))
     assert b.surplus("continuing_care_pot").std() > a.surplus("continuing_care_pot").std()
+
+
+def test_under_the_icb_the_trust_is_paid_its_plan_and_a_fifth_of_the_price_either_side():
+    """Aligned payment: the acute trust's income is the planned activity at full price plus 20% of the
+    price for each admission above or below plan (before the system's netting)."""
+    place = default_place()
+    icb = arrangement("icb")
+    shocks = draw_shocks(place, 500, place.years, 3)
+    care_ = care(place, shocks)
+    books = icb.contracts(place, care_)
+    expected = sum(place.lines[s].unit_cost * (care_.expected[s] + 0.2 * (care_.activity[s] - care_.expected[s]))
+                   for s in ("elective", "emergency"))
+    np.testing.assert_allclose(books.books["acute_trust"]["income"], expected, rtol=1e-12)
+
+
+def test_under_the_icb_the_nhs_system_shares_one_position_and_the_council_keeps_its_own():
+    place = default_place()
+    books = settle(place, "icb", draws=500, seed=3)
+    system = nhs_system_position(books)
+    shares = {org: b / sum(icb_budgets(place).values()) for org, b in icb_budgets(place).items()}
+    for org in NHS_SYSTEM:
+        np.testing.assert_allclose(books.surplus(org), shares[org] * system, rtol=1e-9, atol=1e-3)
+    # The council is outside the NHS system: its position is its budget less the care it buys.
+    council = books.books["local_authority"]
+    np.testing.assert_allclose(books.surplus("local_authority"), council["funding"] - council["care_cost"])
+
+
+def test_a_section_75_pool_beside_the_icb_shares_part_of_the_councils_position():
+    place = default_place()
+    alone = settle(place, arrangement("icb", section75_fraction=0.0), draws=500, seed=3)
+    pooled = settle(place, arrangement("icb", section75_fraction=0.5), draws=500, seed=3)
+    assert "pooled_fund" not in alone.books and "pooled_fund" in pooled.books
+    assert pooled.surplus("local_authority").std() != alone.surplus("local_authority").std()
