@@ -76,8 +76,9 @@ def _deliver(ledger: Ledger, org: str, care: Care, services) -> None:
 
 def usual_contracts(place: Place, care: Care) -> Ledger:
     """The PCT-era contracts: capitation for GPs, a block for community services,
-    tariff for planned care and a marginal-rate tariff for emergencies; the
-    council pays for social care and public health itself.
+    tariff for planned care and a marginal-rate tariff for emergencies (above a
+    baseline set ``place.emergency_baseline_lag`` years back); the council pays
+    for social care and public health itself.
 
     Investment in community services is paid for by the commissioner as an
     uplift to the block; investment in social care is the council's own spend.
@@ -90,7 +91,8 @@ def usual_contracts(place: Place, care: Care) -> Ledger:
     L.pay(C, GP_PRACTICES, payments.capitation(place.population, care.expected_cost["primary_care"] / place.population))
     L.pay(C, COMMUNITY_PROVIDER, payments.block(block, care.activity["community"]))
     L.pay(C, ACUTE_TRUST, payments.tariff(care.activity["elective"], place.lines["elective"].unit_cost))
-    L.pay(C, ACUTE_TRUST, payments.marginal_rate(care.activity["emergency"], care.baseline["emergency"],
+    baseline = care.lagged_expected("emergency", place.emergency_baseline_lag)
+    L.pay(C, ACUTE_TRUST, payments.marginal_rate(care.activity["emergency"], baseline,
                                                  place.lines["emergency"].unit_cost, place.emergency_marginal_rate))
     L.spend(GP_PRACTICES, care.cost["primary_care"])
     L.spend(COMMUNITY_PROVIDER, care.cost["community"])

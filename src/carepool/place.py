@@ -45,6 +45,7 @@ PLACE_LEVERS = {
     "shock_correlation": "place.shock_correlation",
     "emergency_marginal_rate": "payments.emergency_marginal_rate",
     "aligned_payment_variable_rate": "payments.aligned_payment_variable_rate",
+    "emergency_baseline_lag": "payments.emergency_baseline_lag",
 }
 
 
@@ -97,7 +98,9 @@ class Place:
     expected cost times (1 + headroom). ``emergency_marginal_rate`` is the
     national marginal rate for emergency admissions above the baseline;
     ``aligned_payment_variable_rate`` the share of the price aligned payment
-    pays for activity above (or refunds below) plan.
+    pays for activity above (or refunds below) plan; ``emergency_baseline_lag``
+    how many years behind the current year the marginal rate's baseline is set
+    (0: re-set each year; the run's length or more: fixed at the baseline year).
     """
 
     population: float
@@ -108,6 +111,7 @@ class Place:
     shock_correlation: float
     emergency_marginal_rate: float
     aligned_payment_variable_rate: float
+    emergency_baseline_lag: int
 
     def __post_init__(self):
         for name, key in PLACE_LEVERS.items():
@@ -166,5 +170,6 @@ def default_place(**changes) -> Place:
         shock_correlation=default("place.shock_correlation"),
         emergency_marginal_rate=default("payments.emergency_marginal_rate"),
         aligned_payment_variable_rate=default("payments.aligned_payment_variable_rate"),
+        emergency_baseline_lag=default("payments.emergency_baseline_lag"),
     )
     return place.with_changes(**changes) if changes else place

@@ -47,7 +47,8 @@ class Levers:
         place = default_place()
         self.place_levers = {f: _number_lever(f, getattr(place, f), _label(f))
                              for f in ("population", "years", "funding_headroom", "shock_correlation",
-                                       "emergency_marginal_rate")}
+                                       "emergency_marginal_rate", "emergency_baseline_lag",
+                                       "aligned_payment_variable_rate")}
         self.link_levers = {f.name: _number_lever(f.name, getattr(place.links, f.name), _label(f.name))
                             for f in dataclasses.fields(Links)}
         self.line_levers = {

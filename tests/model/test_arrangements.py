@@ -29,10 +29,11 @@ def test_options_given_by_the_reader_replace_the_defaults():
     assert aco.withhold_rate == 0.02  # the default from arrangements.yaml
 
 
-def test_the_marginal_rate_leaves_the_hospital_with_most_of_the_cost_of_emergency_growth():
-    """On trend, emergency admissions grow above the baseline; each admission above it earns
-    30% of its price, so the trust loses 70% of the cost of the growth (planned care breaks even)."""
-    place = default_place()
+def test_a_fixed_marginal_rate_baseline_leaves_the_hospital_with_most_of_the_cost_of_emergency_growth():
+    """With the baseline fixed at the baseline year (as MRET's 2008/09 baseline was), emergency admissions
+    on trend grow above it; each admission above it earns 30% of its price, so the trust loses 70% of the
+    cost of the growth (planned care breaks even): a structural deficit that grows every year."""
+    place = default_place(emergency_baseline_lag=10)
     df = simulate(place, "silos")
     acute = df[df["organisation"] == "acute_trust"].sort_values("year")
     em = place.lines["emergency"]
@@ -40,6 +41,23 @@ def test_the_marginal_rate_leaves_the_hospital_with_most_of_the_cost_of_emergenc
     growth = baseline * (1 + em.trend_growth) ** acute["year"].to_numpy() - baseline
     expected = -(1 - place.emergency_marginal_rate) * em.unit_cost * growth
     np.testing.assert_allclose(acute["surplus"].to_numpy(), expected, rtol=1e-9)
+
+
+def test_a_baseline_re_set_each_year_leaves_a_trust_on_trend_breaking_even():
+    """The default re-sets the baseline to each year's expected admissions: no structural deficit."""
+    df = simulate(default_place(), "silos")
+    np.testing.assert_allclose(df[df["organisation"] == "acute_trust"]["surplus"], 0.0, atol=1e-3)
+
+
+def test_a_baseline_two_years_behind_charges_the_trust_for_two_years_of_growth():
+    place = default_place(emergency_baseline_lag=2)
+    df = simulate(place, "silos")
+    acute = df[df["organisation"] == "acute_trust"].sort_values("year")
+    em, years = place.lines["emergency"], acute["year"].to_numpy()
+    base = em.activity_per_1000 * place.population / 1000
+    growth = base * (1 + em.trend_growth) ** years - base * (1 + em.trend_growth) ** np.maximum(years - 2, 0)
+    np.testing.assert_allclose(acute["surplus"], -(1 - place.emergency_marginal_rate) * em.unit_cost * growth,
+                               rtol=1e-9)
 
 
 def test_an_aco_budget_is_rebased_only_when_a_new_contract_begins():

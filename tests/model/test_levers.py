@@ -16,7 +16,7 @@ from carepool.arrangements import alliance_shares, arrangement
 from carepool.care import draw_shocks
 from carepool.levers import Lever, all_levers, lever
 from carepool.parameters import load_parameters
-from carepool.place import default_place
+from carepool.place import PLACE_LEVERS, default_place
 from carepool.questions import risk_summary
 from carepool.simulation import settle
 from carepool.validation import ModelInputError
@@ -30,13 +30,14 @@ NUMBERS = {k: v for k, v in LEVERS.items() if v.choices is None}
 def apply(key: str, value):
     """Put one lever's value through the model, the way a reader's input reaches it."""
     group, rest = key.split(".", 1)
-    if group == "place" or group == "links" or key == "payments.emergency_marginal_rate":
-        return default_place(**{rest: value})
+    if group == "place" or group == "links" or key in PLACE_LEVERS.values():
+        field = {k: f for f, k in PLACE_LEVERS.items()}.get(key, rest)
+        if key == "payments.aligned_payment_variable_rate":   # a place's rate, and the payment's own argument
+            payments.aligned_payment(110.0, 100.0, 1590.0, value)
+        return default_place(**{field: value})
     if group == "services":
         service, field = rest.split(".")
         return default_place(**{f"{service}__{field}": value})
-    if key == "payments.aligned_payment_variable_rate":
-        return payments.aligned_payment(110.0, 100.0, 1590.0, value)
     if key == "arrangements.acs.equal_weight":
         return alliance_shares(default_place(), value)
     if group == "arrangements":
