@@ -414,9 +414,8 @@ def icb_budgets(place: Place) -> dict[str, float]:
     return {org: float(ledger.books[org]["income"][0, 0]) for org in NHS_SYSTEM}
 
 
-# Source 004's four pots. Emergency admissions go with continuing care, which
-# the source says brings together care for people with medium and long-term
-# conditions, "many" of whom "are admitted to hospital – so called unplanned care".
+# Source 004's four pots. The model has one emergency line, and it goes with continuing care;
+# see FourPots for why, and for what that simplifies.
 POTS: Mapping[str, tuple[str, ...]] = {
     "first_contact_pot": ("primary_care",),
     "continuing_care_pot": ("community", "emergency", "social_care"),
@@ -427,10 +426,18 @@ POTS: Mapping[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class FourPots(Arrangement):
-    """Four-pot commissioning (source 004): each pot's commissioners and providers
-    work co-operatively within a fixed budget; surpluses are pooled within a
-    pot, not across pots. The NHS commissioner and the council pass each pot the
-    money they would have spent on its services (expected cost plus headroom).
+    """Four-pot commissioning (source 004, "Reworking the NHS"): each pot's commissioners and
+    providers work co-operatively within a fixed budget; surpluses are pooled within a pot, not
+    across pots. The NHS commissioner and the council pass each pot the money they would have
+    spent on its services (expected cost plus headroom).
+
+    Emergency admissions sit in the continuing-care pot, following the source's account of it:
+    "many patients are admitted to hospital – so called unplanned care – or to care homes. So
+    again, let’s bring all of the contracts together". The model's single emergency line is a
+    simplification: the source also puts A&E in the first-contact pot ("through community
+    pharmacy and general practice to out of hours and A&E") and "the trauma and emergency
+    response services" in the planned and specialist pot, which the model does not split out.
+    See the model reference page (book/model/model_reference.md).
     """
 
     name: ClassVar[str] = "four_pots"

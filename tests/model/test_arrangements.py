@@ -167,3 +167,18 @@ def test_a_section_75_pool_beside_the_icb_shares_part_of_the_councils_position()
     pooled = settle(place, arrangement("icb", section75_fraction=0.5), draws=500, seed=3)
     assert "pooled_fund" not in alone.books and "pooled_fund" in pooled.books
     assert pooled.surplus("local_authority").std() != alone.surplus("local_authority").std()
+
+
+def test_the_four_pot_docstring_quotes_source_004_word_for_word():
+    """Every quotation in FourPots' docstring is in source 004's text exactly as written."""
+    import re
+
+    from carepool.arrangements import FourPots
+    from carepool.corpus.texts import text
+
+    source = " ".join(text("reworking-the-nhs").split())
+    quotes = re.findall(r'"([^"]+)"', " ".join(FourPots.__doc__.split()))
+    quoted = [q for q in quotes if q != "Reworking the NHS"]
+    assert len(quoted) == 3
+    for q in quoted:
+        assert q in source, q
