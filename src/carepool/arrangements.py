@@ -1,5 +1,6 @@
-"""The six arrangements of MODEL.md: who holds the budget, how providers are
-paid, and who keeps a surplus or bears a deficit.
+"""The seven arrangements of the model: who holds the budget, how providers are
+paid, and who keeps a surplus or bears a deficit (the model reference page,
+book/model/model_reference.md, describes each, with its equations).
 
 Pick one by name, with options, and inspect it::
 
@@ -37,7 +38,8 @@ SILO_ORGANISATIONS = (NHS_COMMISSIONER, ACUTE_TRUST, COMMUNITY_PROVIDER, GP_PRAC
 
 @dataclass(frozen=True)
 class Arrangement:
-    """What every arrangement has: a name, the MODEL.md description and a `settle` rule."""
+    """What every arrangement has: a name, its description (as on the model reference page) and a
+    `settle` rule."""
 
     name: ClassVar[str]
     title: ClassVar[str]
@@ -489,5 +491,5 @@ def arrangement(name: str, **options) -> Arrangement:
 
 
 def all_arrangements() -> list[Arrangement]:
-    """Every arrangement with its default options, in MODEL.md's order."""
+    """Every arrangement with its default options, in the model reference's order."""
     return [arrangement(n) for n in REGISTRY]
