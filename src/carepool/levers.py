@@ -2,8 +2,10 @@
 
 A lever is a parameter record in ``carepool/parameters/*.yaml`` that carries a
 ``label`` and either ``bounds`` (a number: ``bounds: [minimum, maximum]``, an
-``explore: [low, high]`` range for sliders and explorer grids, and a
-``step``) or ``choices`` (a pick from a list). The model's validation, the
+``explore: [low, high]`` range for sliders and explorer grids, a ``step``,
+and optionally ``whole: true`` for whole numbers and ``minimum_exclusive:
+true`` when the minimum itself is not allowed) or ``choices`` (a pick from a
+list). The model's validation, the
 widget sliders and the explorers' grids all read it, so the three cannot
 disagree::
 
