@@ -277,11 +277,11 @@ def structural_position() -> str:
     fixed = default_place().years
     rate = default("payments.emergency_marginal_rate")
     rows = []
-    for lag in (default("payments.emergency_baseline_lag"), fixed):
+    for lag in (default("payments.emergency_baseline_lag"), fixed, 0):
         ledger = settle(default_place(emergency_baseline_lag=lag), "silos", draws=2000, seed=default("simulation.seed"))
         surplus = ledger.surplus("acute_trust")
         rows.append((lag, float(np.mean(surplus)), float(np.mean(surplus < -0.01))))
-    (lag0, mean0, chance0), (_, mean_fixed, chance_fixed) = rows
+    (lag_default, mean_default, chance_default), (_, mean_fixed, chance_fixed), (_, mean0, chance0) = rows
     delayed = settle(default_place(), "silos", draws=2000, seed=default("simulation.seed")).books["acute_trust"]
     return f"""
 ## Defaults: what is calibrated and what is a lever
@@ -298,13 +298,18 @@ at 2008/09 activity, so as demand grew a trust facing expected demand fell
 further into deficit every year. With the lag at the length of a run
 ({fixed} years) the default place shows that: under silos the acute trust's
 yearly surplus averages {_millions(mean_fixed)}, in deficit in
-{chance_fixed:.0%} of simulated years. By default the lag is {lag0}: the
-baseline is re-set to each year's expected admissions, and the trust's average
-is {_millions(mean0)} (in deficit in {chance0:.0%} of years), the cost of
-delayed discharges it bears (about {_millions(float(np.mean(delayed["delayed_bed_days"])) * default("links.excess_bed_day_cost"))}
-a year) and the marginal rate's asymmetry (a surge above plan is paid at {rate:.0%},
-a lull costs it nothing). The default keeps a deficit nobody chose out of the
-explorers' stories; move the lever to see it.
+{chance_fixed:.0%} of simulated years. By default the lag is {lag_default}
+year: each year's baseline is the year before's expected admissions, so the
+trust bears one year's growth at the marginal rate, and its average is
+{_millions(mean_default)} (in deficit in {chance_default:.0%} of years). With
+the lag at 0 (the baseline re-set to each year's expected admissions) it is
+{_millions(mean0)} (in deficit in {chance0:.0%} of years): what remains is the
+cost of the delayed discharges it bears (about
+{_millions(float(np.mean(delayed["delayed_bed_days"])) * default("links.excess_bed_day_cost"))} a year)
+and the marginal rate's asymmetry (a surge above the baseline is paid at
+{rate:.0%}, a lull costs it nothing). The default keeps most of the deficit
+nobody chose out of the explorers' stories while the marginal rate still
+bites; move the lever to see the rest.
 """
 
 

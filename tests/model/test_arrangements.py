@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+
 from carepool.arrangements import NHS_SYSTEM, arrangement, arrangement_names, icb_budgets, nhs_system_position
 from carepool.care import care, draw_shocks
 from carepool.place import default_place
@@ -44,18 +46,20 @@ def test_a_fixed_marginal_rate_baseline_leaves_the_hospital_with_most_of_the_cos
 
 
 def test_a_baseline_re_set_each_year_leaves_a_trust_on_trend_breaking_even():
-    """The default re-sets the baseline to each year's expected admissions: no structural deficit."""
-    df = simulate(default_place(), "silos")
+    """A lag of 0 re-sets the baseline to each year's expected admissions: no structural deficit."""
+    df = simulate(default_place(emergency_baseline_lag=0), "silos")
     np.testing.assert_allclose(df[df["organisation"] == "acute_trust"]["surplus"], 0.0, atol=1e-3)
 
 
-def test_a_baseline_two_years_behind_charges_the_trust_for_two_years_of_growth():
-    place = default_place(emergency_baseline_lag=2)
+@pytest.mark.parametrize("lag", [1, 2])
+def test_a_baseline_some_years_behind_charges_the_trust_for_that_much_growth(lag):
+    """By default (lag 1) the trust bears one year's growth at the marginal rate, every year."""
+    place = default_place(emergency_baseline_lag=lag)
     df = simulate(place, "silos")
     acute = df[df["organisation"] == "acute_trust"].sort_values("year")
     em, years = place.lines["emergency"], acute["year"].to_numpy()
     base = em.activity_per_1000 * place.population / 1000
-    growth = base * (1 + em.trend_growth) ** years - base * (1 + em.trend_growth) ** np.maximum(years - 2, 0)
+    growth = base * (1 + em.trend_growth) ** years - base * (1 + em.trend_growth) ** np.maximum(years - lag, 0)
     np.testing.assert_allclose(acute["surplus"], -(1 - place.emergency_marginal_rate) * em.unit_cost * growth,
                                rtol=1e-9)
 

@@ -39,13 +39,11 @@ def test_arrangements_only_decide_who_gets_the_net_saving(pocket, place):
         assert total == pytest.approx(net, rel=1e-9), name
 
 
-def test_in_silos_the_council_pays_and_the_commissioner_keeps_the_saving(pocket, place):
-    """The wrong pocket: the council bears the whole investment; the avoided admissions are the NHS's.
-
-    With the baseline re-set each year (the default) an avoided admission takes activity below the
-    baseline, so the commissioner saves its full price and the trust, paid less for less care, is
-    unaffected.
-    """
+def test_with_the_baseline_re_set_each_year_the_commissioner_keeps_the_whole_saving():
+    """With a lag of 0 an avoided admission takes activity below the baseline, so the commissioner
+    saves its full price and the trust, paid less for less care, is unaffected; the council pays."""
+    place = default_place(emergency_baseline_lag=0)
+    pocket = wrong_pocket(place, investment_line="social_care", amount=AMOUNT, arrangements=["silos"])
     saved = place.links.avoided_acute_cost_per_pound * AMOUNT
     c = _changes(pocket, "silos")
     assert c["local_authority"] == pytest.approx(-AMOUNT)
@@ -53,11 +51,13 @@ def test_in_silos_the_council_pays_and_the_commissioner_keeps_the_saving(pocket,
     assert c["acute_trust"] == pytest.approx(0, abs=1e-3)
 
 
-def test_with_a_fixed_baseline_the_saving_is_split_30_70_between_commissioner_and_trust():
-    """Emergency activity grows above a fixed baseline every year, so each avoided admission saves the
-    commissioner only the marginal rate (30%) of its price and the acute trust the other 70% of its cost.
-    """
-    place = default_place(emergency_baseline_lag=10)
+@pytest.mark.parametrize("lag", [None, 10])
+def test_in_silos_the_council_pays_and_the_saving_is_split_30_70_between_commissioner_and_trust(lag):
+    """The wrong pocket: the council bears the whole investment; the avoided admissions are the NHS's.
+    Emergency activity on trend is above a baseline a year or more behind, so each avoided admission
+    saves the commissioner only the marginal rate (30%) of its price and the acute trust the other 70%
+    of its cost (the default lag, 1, and a fixed baseline alike)."""
+    place = default_place() if lag is None else default_place(emergency_baseline_lag=lag)
     pocket = wrong_pocket(place, investment_line="social_care", amount=AMOUNT, arrangements=["silos"])
     saved = place.links.avoided_acute_cost_per_pound * AMOUNT
     rate = place.emergency_marginal_rate
