@@ -93,8 +93,7 @@ def usual_contracts(place: Place, care: Care) -> Ledger:
     L.pay(C, GP_PRACTICES, payments.capitation(place.population, care.expected_cost["primary_care"] / place.population))
     L.pay(C, COMMUNITY_PROVIDER, payments.block(block, care.activity["community"]))
     L.pay(C, ACUTE_TRUST, payments.tariff(care.activity["elective"], place.lines["elective"].unit_cost))
-    baseline = care.lagged_expected("emergency", place.emergency_baseline_lag)
-    L.pay(C, ACUTE_TRUST, payments.marginal_rate(care.activity["emergency"], baseline,
+    L.pay(C, ACUTE_TRUST, payments.marginal_rate(care.activity["emergency"], marginal_rate_baseline(place, care),
                                                  place.lines["emergency"].unit_cost, place.emergency_marginal_rate))
     L.spend(GP_PRACTICES, care.cost["primary_care"])
     L.spend(COMMUNITY_PROVIDER, care.cost["community"])
@@ -105,6 +104,13 @@ def usual_contracts(place: Place, care: Care) -> Ledger:
     _deliver(L, ACUTE_TRUST, care, ["elective", "emergency"])
     _deliver(L, LA, care, ["social_care", "public_health"])
     return L
+
+
+def marginal_rate_baseline(place: Place, care: Care) -> np.ndarray:
+    """(Y,) the emergency admissions the marginal rate is measured against each year: the expected
+    admissions of the year ``place.emergency_baseline_lag`` years back (the baseline year at the earliest)."""
+    earlier = np.maximum(care.years - place.emergency_baseline_lag, 0)
+    return care.baseline["emergency"] * (1.0 + place.lines["emergency"].trend_growth) ** earlier
 
 
 def budgets(place: Place) -> dict[str, float]:

@@ -37,12 +37,6 @@ class Care:
     def shape(self) -> tuple[int, int]:
         return self.delayed_cost.shape
 
-    def lagged_expected(self, service: str, lag: int) -> np.ndarray:
-        """(Y,) expected activity of the year ``lag`` years earlier (the baseline year at the earliest)."""
-        earlier = np.maximum(self.years - lag, 0)
-        return self.baseline[service] * (self.expected[service][0] / self.baseline[service]) ** earlier \
-            if self.baseline[service] > 0 else np.zeros(len(self.years))
-
     @property
     def nhs_allocation(self) -> np.ndarray:
         """The NHS commissioner's yearly allocation: expected cost of NHS lines plus headroom."""
