@@ -34,9 +34,9 @@ def test_the_marginal_rate_line_is_carepools_payment():
 
 def test_the_wrong_pocket_grid_is_carepools_answer():
     frame = explorers.wrong_pocket_frame()
-    rows = frame[(frame.line == "community") & (frame.saving == 1.4) & (frame.amount == 4.0)
+    rows = frame[(frame.line == "community") & (frame.saving == 1.05) & (frame.amount == 4.0)
                  & (frame.arrangement == "section75")]
-    expected = wrong_pocket(default_place(avoided_acute_cost_per_pound=1.4), investment_line="community",
+    expected = wrong_pocket(default_place(avoided_acute_cost_per_pound=1.05), investment_line="community",
                             amount=4e6, arrangements=["section75"])
     by_label = {explorers.ORGANISATION_LABELS[o]: v / 1e6 for o, v in zip(expected.organisation,
                                                                           expected.surplus_change)}

@@ -124,12 +124,13 @@ def test_choice_levers_accept_their_choices_and_refuse_others(key):
         apply(key, "no such choice")
 
 
-def test_the_avoided_cost_lever_is_settled_once_from_no_effect_to_five_times_forders_figure():
+def test_the_avoided_cost_lever_is_settled_once_from_no_effect_to_beyond_a_pound_saved_per_pound():
     spec = lever("links.avoided_acute_cost_per_pound")
     assert (spec.minimum, spec.maximum) == (0.0, 1.75)
     grid = spec.grid()
-    # No effect (Seamer et al. 2019), Forder's 2009 figure and the midpoint default are all on the grid.
-    assert grid[0] == 0.0 and 0.35 in grid and spec.default in grid and grid[-1] == 1.75
+    # No effect (Seamer et al. 2019), Forder's 2009 figure, the midpoint default and a saving of more
+    # than £1 per £1 are all on the grid explorers and sliders offer.
+    assert grid[0] == 0.0 and 0.35 in grid and spec.default in grid and grid[-1] == 1.05
 
 
 def test_short_names_find_the_one_lever_they_name():
