@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from carepool import explorers, payments
+from carepool import payments
+from coursebook import explorers
 from carepool.arrangements import arrangement
 from carepool.parameters import default
 from carepool.place import default_place
 from carepool.questions import deficit_risk, wrong_pocket
-from tests.conftest import ARTIFACTS
+from tests.support import ARTIFACTS
 from tests.explorers.browser import open_explorer, readout, set_input, shown_number, signal, svg
 
 def save_explorer_screenshot(page, name: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from carepool.parameters import load_parameters
-from carepool.reference import markdown
+from coursebook.reference import markdown
 
 
 def test_the_reference_page_lists_every_parameter_with_unit_and_source():

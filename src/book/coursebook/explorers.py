@@ -5,7 +5,7 @@ combination of the inputs a reader can set, and an Altair chart whose
 parameters are bound to labelled inputs. The chart only *selects* rows (filter
 transforms comparing fields with parameter values): no model arithmetic runs
 in the browser. ``usermeta={"explorer": name}`` gives each chart a stable id
-and a scenario link in the book (see `carepool.offline_charts`).
+and a scenario link in the book (see `coursebook.offline_charts`).
 
 The values each input offers are the module's constants below, drawn from
 the one table of levers (`carepool.levers`), so an explorer offers what the

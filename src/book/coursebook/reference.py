@@ -346,7 +346,7 @@ def markdown() -> str:
         structural_position().strip(),
         four_pots_note().strip(),
         "## Levers and parameters\n\n"
-        "Every default of the model, from the files in `src/carepool/parameters/`. "
+        "Every default of the model, from the files in `src/model/carepool/parameters/`. "
         "A value marked *Illustrative* is a teaching choice, not an estimate; "
         "vary it and see what changes. A parameter a reader can move is a *lever*: "
         "its row gives the values the model accepts and the range and step the "

@@ -27,7 +27,7 @@ def _fix_page(app: Sphinx, pagename: str, templatename: str, context: dict, doct
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("carepool.sphinx.offline")  # serves static/, where nav-labels.js is
+    app.setup_extension("coursebook.sphinx.offline")  # serves static/, where nav-labels.js is
     app.add_js_file("nav-labels.js")
     app.connect("html-page-context", _fix_page)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,13 +7,13 @@ never scored as empty. The summary tells apart the submissions that were
 graded, those that failed to run (and why), and the students with no
 submission.
 
-Students' code runs in a sandbox (`carepool.grading.sandbox`) unless
+Students' code runs in a sandbox (`coursegrading.sandbox`) unless
 `sandbox=False` (``--no-sandbox``) is asked for; if the sandbox cannot start,
 grading refuses rather than running the code unsandboxed.
 
 Command line (from the repository root)::
 
-    .venv/bin/python -m carepool.grading.autograde ASSIGNMENT [--cell-timeout S] [--no-sandbox]
+    .venv/bin/python -m coursegrading.autograde ASSIGNMENT [--cell-timeout S] [--no-sandbox]
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from typing import Callable, Iterable
 
 from jupyter_client.manager import AsyncKernelManager
 
-from carepool.grading import sandbox as sandboxing
-from carepool.grading.course import run_nbgrader
-from carepool.grading.submissions import folder_problem, problem_with
+from coursegrading import sandbox as sandboxing
+from coursegrading.course import run_nbgrader
+from coursegrading.submissions import folder_problem, problem_with
 
 GRADED, FAILED, MISSING = "graded", "failed to run", "missing"
 # Errors that mean the code never finished, not that an answer was wrong.

@@ -14,7 +14,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from carepool.offline_charts import CHART_CLASS
+from coursebook.offline_charts import CHART_CLASS
 
 VENDOR = "vendor"
 VEGA_SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
@@ -85,6 +85,8 @@ def _drop_thebe(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    # By module name because Jupyter Book 1 always adds sphinx_thebe to the
+    # extensions and _config.yml can only add extensions, never remove one.
     if "sphinx_thebe" in app.extensions:
         _drop_thebe(app)
     app.connect("config-inited", _use_vendored_scripts, priority=900)

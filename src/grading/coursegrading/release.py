@@ -2,7 +2,7 @@
 
 Command line (from the repository root; `make release` runs it)::
 
-    .venv/bin/python -m carepool.grading.release [--course exercises] [--book book/exercises/student]
+    .venv/bin/python -m coursegrading.release [--course exercises] [--book book/exercises/student]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from carepool.grading.course import assignments, run_nbgrader
+from coursegrading.course import assignments, run_nbgrader
 
 # Text that must never reach a student: nbgrader's markers around solutions and hidden tests.
 INSTRUCTOR_ONLY_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",

@@ -29,7 +29,7 @@ class TimelineError(ValueError):
 
 def default_path() -> Path:
     """The packaged timeline data file."""
-    return Path(str(resources.files("carepool") / "data" / "timeline.yaml"))
+    return Path(str(resources.files("coursebook") / "data" / "timeline.yaml"))
 
 
 def parse_date(text: str, where: str = "date") -> tuple[pd.Timestamp, str]:

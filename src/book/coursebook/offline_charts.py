@@ -1,23 +1,19 @@
-"""An Altair renderer for the static book: charts that need no CDN.
+"""Altair charts in the static book, drawn with the site's own Vega.
 
-Altair's own HTML renderers load Vega from a CDN. In the book build
-(``CAREPOOL_BOOK_BUILD=1``, set by ``make book``) charts are instead written as
-a ``<div>`` plus an inline call to ``vegaEmbed``, which the page loads from
-``_static/vendor`` (see ``carepool.sphinx.offline``). In Jupyter nothing
-changes: JupyterLab renders Altair's usual Vega-Lite output itself.
+Altair's HTML output loads Vega from a CDN. The book's kernels instead use
+this package's Altair renderer, ``coursebook-offline`` (registered in its
+entry points; the build switches it on in every kernel, see
+``scripts/build_book.py``), which writes each chart as a ``<div>`` plus an
+inline call to ``vegaEmbed``; the page loads that from ``_static/vendor``
+(see ``coursebook.sphinx.offline``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import uuid
 
-import altair as alt
-
 CHART_CLASS = "carepool-chart"
-RENDERER = "carepool-offline"
-BOOK_BUILD_ENV = "CAREPOOL_BOOK_BUILD"
 
 # Export buttons work offline; the "open in editor" action would leave the site.
 EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
@@ -72,23 +68,8 @@ def bound_inputs(spec) -> list[str]:
 
 
 def render(spec: dict, **metadata) -> dict:
-    """Altair renderer entry point: a MIME bundle with only HTML."""
+    """Altair renderer (entry point ``coursebook-offline``): a MIME bundle with only HTML."""
     return {"text/html": chart_html(spec)}
-
-
-def enable() -> None:
-    """Register and switch on the offline renderer for this kernel."""
-    if RENDERER not in alt.renderers.names():
-        alt.renderers.register(RENDERER, render)
-    alt.renderers.enable(RENDERER)
-
-
-def enable_for_book_build() -> bool:
-    """Switch on the offline renderer only when the book is being built."""
-    if os.environ.get(BOOK_BUILD_ENV):
-        enable()
-        return True
-    return False
 
 
 def _title_text(spec: dict) -> str:

@@ -2,7 +2,7 @@
 
 nbgrader itself must read the gradebook and the source notebooks, so the
 sandbox goes around the kernel only: `SandboxedKernelManager` (given to
-nbgrader's `Execute` preprocessor by `carepool.grading.autograde`) launches
+nbgrader's `Execute` preprocessor by `coursegrading.autograde`) launches
 the ipykernel inside bubblewrap (`bwrap`). Inside, the kernel sees
 
 - read-only: /usr, the Python installation and virtualenv it runs from, and
@@ -26,17 +26,17 @@ import subprocess
 import sys
 import tempfile
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
 
-import carepool
 
 UID = GID = 65534  # nobody
 HOME = "/home/student"
 SUBMISSION = "/srv/submission"  # the autograded folder, read-only; copied into HOME/work
 HOW_TO_OPT_OUT = ("To grade without the sandbox, at your own risk (students' code then runs with your rights), "
-                  "use `make autograde ... SANDBOX=off` or `python -m carepool.grading.autograde ... --no-sandbox`.")
+                  "use `make autograde ... SANDBOX=off` or `python -m coursegrading.autograde ... --no-sandbox`.")
 
 
 class SandboxUnavailable(RuntimeError):
@@ -45,12 +45,20 @@ class SandboxUnavailable(RuntimeError):
 
 def readonly_paths() -> list[Path]:
     """What the kernel needs to run: the system's programs and libraries, Python, the venv, carepool."""
-    paths = [Path("/usr"), Path(sys.base_prefix).resolve(), Path(sys.prefix), Path(carepool.__file__).parent]
+    paths = [Path("/usr"), Path(sys.base_prefix).resolve(), Path(sys.prefix), _package_folder("carepool")]
     unique = []
     for path in paths:
         if path not in unique:
             unique.append(path)
     return unique
+
+
+def _package_folder(name: str) -> Path:
+    """Where an installed package lives (an editable install is outside the venv), found without importing it."""
+    spec = find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise SandboxUnavailable(f"the {name} package is not installed in {sys.prefix}: students' code imports it")
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
 
 
 # The sandbox's own empty file systems: they exist, world-writable, but hold none of the host's folders.

@@ -3,9 +3,9 @@
     ```{explorer} paying-for-activity
     ```
 
-The chart and its data are computed by `carepool.explorers` while the page is
+The chart and its data are computed by `coursebook.explorers` while the page is
 read, and written with the book's offline renderer, so the page loads Vega
-from ``_static/vendor`` (see `carepool.sphinx.offline`).
+from ``_static/vendor`` (see `coursebook.sphinx.offline`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-from carepool import explorers
-from carepool.offline_charts import chart_html
+from coursebook import explorers
+from coursebook.offline_charts import chart_html
 
 
 class ExplorerDirective(Directive):

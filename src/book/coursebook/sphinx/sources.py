@@ -22,12 +22,9 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from carepool import corpus
-
-logger = logging.getLogger(__name__)
 
 CSS_FILE = "carepool-sources.css"
 # Sphinx's smart quotes would turn the sources' ' and " into curly quotes:
@@ -158,21 +155,13 @@ class SourceText(_SourceDirective):
 
     def run(self) -> list[nodes.Node]:
         r = self.source_record()
-        std = self.env.get_domain("std")
-        docname = self.env.docname
         body = nodes.container(classes=["source-text"], **AS_WRITTEN)
         for number, text in enumerate(corpus.paragraphs(r.id), start=1):
             label = paragraph_label(r.id, number)
-            if label in std.anonlabels and std.anonlabels[label][0] != docname:
-                logger.warning(
-                    "duplicate label %s, other instance in %s", label,
-                    self.env.doc2path(std.anonlabels[label][0]), location=self.get_location(),
-                )
-            std.anonlabels[label] = (docname, label)
-            std.labels[label] = (docname, label, f"{r.title} \u00b6{number}")
-
-            block = nodes.container(classes=["source-paragraph"], ids=[label])
-            self.state.document.ids[label] = block
+            # An explicit target: the std domain registers it as a label
+            # ({ref} with explicit text) and warns if it is defined twice.
+            block = nodes.container(classes=["source-paragraph"], names=[label])
+            self.state.document.note_explicit_target(block, block)
             marker = nodes.paragraph(classes=["source-pn"])
             marker += nodes.reference(
                 "", f"\u00b6{number}", refid=label,
