@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from carepool import payments
 from carepool.arrangements import all_arrangements, arrangement, arrangement_names
+from carepool.flows import money_flows
+from carepool.levers import Lever, all_levers, lever
 from carepool.place import Links, Place, ServiceLine, default_place
 from carepool.questions import deficit_risk, wrong_pocket
 from carepool.simulation import monte_carlo, simulate
@@ -20,6 +22,10 @@ __all__ = [
     "arrangement",
     "arrangement_names",
     "all_arrangements",
+    "money_flows",
+    "Lever",
+    "lever",
+    "all_levers",
     "Place",
     "ServiceLine",
     "Links",
