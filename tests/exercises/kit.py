@@ -20,27 +20,25 @@ WRONG_ANSWERS = {
         # Paying emergency growth at full tariff: the marginal rate forgotten.
         "def marginal_rate_income(activity, baseline, price, rate=0.3):\n"
         "    return np.asarray(activity, dtype=float) * price\n",
-        {"mret_payment_above_baseline", "income_table_by_mechanism"},
+        {"mret_payment_above_baseline", "income_from_one_more_admission", "payments_that_make_growth_a_loss"},
     ),
     "comparing_models": (
         "model_table_answer",
         # An ACS taken for an organisation holding the budget, the ACO for a partnership.
         None,  # built from the reference answer by `swap_acs_and_aco_holders`
-        {"budget_holder_and_risk_bearer_per_model"},
+        {"who_holds_the_budget"},
     ),
     "reading_sources": (
         "dating_answer",
-        # Thursday taken as weekday() == 4 (it is 3: Monday is 0).
-        "def thursday_11_january_years(first, last):\n"
-        "    return [y for y in range(first, last + 1) if datetime.date(y, 1, 11).weekday() == 4]\n\n"
-        "likely_year = 2018\n",
-        {"thursday_years_found_by_calendar"},
+        # Thursday taken as weekday() == 4 (it is 3: Monday is 0): the calendar finds no year in the ACS window.
+        None,  # built from the reference answer by replacing the weekday
+        {"likely_year_of_liverpool_post"},
     ),
     "pooling_budgets": (
-        "fewer_deficits_answer",
-        # The comparison the wrong way round: those whose chance of a deficit rises.
-        'fewer_deficits_when_pooled = sorted(chance.index[chance["acs"] > chance["silos"]])\n',
-        {"partners_with_fewer_deficits_when_pooled"},
+        "more_deficits_answer",
+        # The comparison the wrong way round: those whose chance of a deficit falls.
+        'more_deficits_when_pooled = sorted(chance.index[chance["acs"] < chance["silos"]])\n',
+        {"pooling_raises_risk_for_the_partners_above_the_system"},
     ),
 }
 
@@ -104,7 +102,9 @@ def swap_acs_and_aco_holders(answer: str) -> str:
 
 def wrong_answers(assignment: str, source_nb: dict) -> dict[str, str]:
     grade_id, code, _ = WRONG_ANSWERS[assignment]
-    if code is None:
+    if code is None and assignment == "reading_sources":
+        code = reference_answers(source_nb)[grade_id].replace(".weekday() == 3", ".weekday() == 4")
+    elif code is None:
         code = swap_acs_and_aco_holders(reference_answers(source_nb)[grade_id])
         assert code != reference_answers(source_nb)[grade_id]
     return {**reference_answers(source_nb), grade_id: code}
