@@ -25,6 +25,7 @@ from carepool import validation as check
 from carepool.care import Care, no_shocks
 from carepool.care import care as make_care
 from carepool.ledger import Ledger
+from carepool.levers import checked
 from carepool.parameters import default
 from carepool.place import (ACUTE_TRUST, COMMUNITY_PROVIDER, GP_PRACTICES, LOCAL_AUTHORITY, NHS_COMMISSIONER,
                             NHS_SERVICES, SERVICES, Place)
@@ -109,6 +110,14 @@ def budgets(place: Place) -> dict[str, float]:
     return {org: float(ledger.books[org]["income"][0, 0]) for org in SILO_ORGANISATIONS}
 
 
+def alliance_shares(place: Place, equal_weight: float) -> dict[str, float]:
+    """Risk and gain shares between budget-proportional (``equal_weight`` 0) and equal (1)."""
+    weight = checked("arrangements.acs.equal_weight", equal_weight, "equal_weight")
+    by_budget = pooling.budget_shares(budgets(place))
+    equal = {org: 1.0 / len(SILO_ORGANISATIONS) for org in SILO_ORGANISATIONS}
+    return pooling.blend_shares(by_budget, equal, weight)
+
+
 @dataclass(frozen=True)
 class Silos(Arrangement):
     name: ClassVar[str] = "silos"
@@ -139,7 +148,7 @@ class AccountableCareSystem(Arrangement):
 
     def __post_init__(self):
         if isinstance(self.shares, str):
-            check.one_of("shares", self.shares, ["budget", "equal"])
+            checked("arrangements.acs.shares", self.shares, "shares")
         else:
             check.shares("shares", self.shares, SILO_ORGANISATIONS)
             if set(self.shares) != set(SILO_ORGANISATIONS):
@@ -181,25 +190,34 @@ class PooledFund(Arrangement):
     surplus_kept_by: ClassVar[str] = "by the pool agreement (here: in proportion to contributions)"
 
     def __post_init__(self):
-        object.__setattr__(self, "pooled_fraction", check.number("pooled_fraction", self.pooled_fraction, 0.0, 1.0))
+        object.__setattr__(self, "pooled_fraction", checked("arrangements.section75.pooled_fraction", self.pooled_fraction))
 
     def settle(self, place, care):
         L = usual_contracts(place, care)
-        f = self.pooled_fraction
-        partners = (NHS_COMMISSIONER, LOCAL_AUTHORITY)
-        funding = {p: L.books[p]["funding"].copy() for p in partners}
-        spending = {p: L.books[p]["cost"].copy() for p in partners}
-        L.open(POOLED_FUND)
-        for p in partners:
-            L.pay(p, POOLED_FUND, f * funding[p])
-            L.pay(POOLED_FUND, p, f * spending[p])
-        pool = L.surplus(POOLED_FUND)
-        contributed = funding[NHS_COMMISSIONER] + funding[LOCAL_AUTHORITY]
-        for p in partners:
-            # Equal halves only in the degenerate case of nothing contributed.
-            part = np.divide(funding[p], contributed, out=np.full(care.shape, 0.5), where=contributed > 0)
-            L.pay(POOLED_FUND, p, pool * part)
+        L.open(POOLED_FUND)   # shown even when empty, so every run of this arrangement has the same books
+        section75_pool(L, (NHS_COMMISSIONER, LOCAL_AUTHORITY), self.pooled_fraction)
         return L
+
+
+def section75_pool(L: Ledger, partners: tuple[str, str], fraction: float) -> None:
+    """A section 75 pooled fund beside two partners' books: the pool takes ``fraction`` of each
+    partner's funding and pays the same fraction of what each spends, so that fraction of each
+    partner's over- or underspend lands in the pool, which hands its total back in proportion to
+    contributions. With a fraction of 0 nothing moves and the pool is not opened."""
+    if fraction == 0:
+        return
+    funding = {p: L.books[p]["funding"].copy() for p in partners}
+    spending = {p: L.books[p]["cost"].copy() for p in partners}
+    L.open(POOLED_FUND)
+    for p in partners:
+        L.pay(p, POOLED_FUND, fraction * funding[p])
+        L.pay(POOLED_FUND, p, fraction * spending[p])
+    pool = L.surplus(POOLED_FUND)
+    contributed = sum(funding.values())
+    for p in partners:
+        # Equal halves only in the degenerate case of nothing contributed.
+        part = np.divide(funding[p], contributed, out=np.full(L.shape, 0.5), where=contributed > 0)
+        L.pay(POOLED_FUND, p, pool * part)
 
 
 @dataclass(frozen=True)
@@ -225,11 +243,11 @@ class EnglishACO(Arrangement):
     surplus_kept_by: ClassVar[str] = "the ACO alone, with a withhold paid on outcomes"
 
     def __post_init__(self):
-        object.__setattr__(self, "contract_years", check.whole_number("contract_years", self.contract_years, 1, 50))
-        object.__setattr__(self, "withhold_rate", check.number("withhold_rate", self.withhold_rate, 0.0, 1.0))
-        check.flag("social_care_in_scope", self.social_care_in_scope)
+        object.__setattr__(self, "contract_years", checked("arrangements.aco.contract_years", self.contract_years))
+        object.__setattr__(self, "withhold_rate", checked("arrangements.aco.withhold_rate", self.withhold_rate))
+        checked("arrangements.aco.social_care_in_scope", self.social_care_in_scope)
         object.__setattr__(self, "capitation_uplift",
-                           check.number("capitation_uplift", self.capitation_uplift, -0.5, 0.5))
+                           checked("arrangements.aco.capitation_uplift", self.capitation_uplift))
 
     def scope(self) -> tuple[str, ...]:
         """The service lines inside the ACO's budget."""
@@ -263,31 +281,32 @@ class EnglishACO(Arrangement):
 
 @dataclass(frozen=True)
 class SharedSavingsACO(Arrangement):
-    """US Medicare Shared Savings: fee-for-service continues, plus a share of savings.
+    """US Medicare Shared Savings: fee-for-service continues, plus shared savings (or losses).
 
     The commissioner (in Medicare's role) pays the ACO's providers the tariff
-    for every unit of NHS care, then a share of any savings against the
-    benchmark (expected fee-for-service spending) once they pass the minimum
-    savings rate; with two-sided risk the ACO also repays a share of losses.
+    for every unit of NHS care; then, each year, Medicare's shared-savings
+    payment of `payments.mssp_payment` on the benchmark (expected
+    fee-for-service spending) and the fee-for-service actually paid, with the
+    place's population as the ACO's assigned beneficiaries. On ``track`` 2
+    the ACO also repays shared losses, up to a limit that rises over its
+    first three years on the track (year 1 of the run is its first).
     """
 
-    sharing_rate: float
-    minimum_savings_rate: float
-    two_sided: bool
-    loss_rate: float
+    track: int
+    quality_score: float
+    sequestration: bool
 
     name: ClassVar[str] = "mssp"
     title: ClassVar[str] = "US Medicare Shared Savings ACO"
     budget_holder: ClassVar[str] = "Medicare (here the NHS commissioner); fee-for-service continues"
     providers_paid: ClassVar[str] = "fee-for-service plus a share of savings beyond a minimum savings rate"
-    surplus_kept_by: ClassVar[str] = "Medicare and the ACO, by the sharing rate"
+    surplus_kept_by: ClassVar[str] = "Medicare and the ACO, by the sharing rate (and on track 2 the loss rate)"
 
     def __post_init__(self):
-        object.__setattr__(self, "sharing_rate", check.number("sharing_rate", self.sharing_rate, 0.0, 1.0))
-        object.__setattr__(self, "minimum_savings_rate",
-                           check.number("minimum_savings_rate", self.minimum_savings_rate, 0.0, 1.0))
-        check.flag("two_sided", self.two_sided)
-        object.__setattr__(self, "loss_rate", check.number("loss_rate", self.loss_rate, 0.0, 1.0))
+        object.__setattr__(self, "track", checked("arrangements.mssp.track", self.track, "track"))
+        object.__setattr__(self, "quality_score",
+                           checked("arrangements.mssp.quality_score", self.quality_score, "quality_score"))
+        checked("arrangements.mssp.sequestration", self.sequestration, "sequestration")
 
     def settle(self, place, care):
         L = Ledger(care.shape)
@@ -297,13 +316,100 @@ class SharedSavingsACO(Arrangement):
         fee_for_service = sum(payments.tariff(care.activity[s], place.lines[s].unit_cost) for s in NHS_SERVICES)
         benchmark = sum(care.expected_cost[s] for s in NHS_SERVICES) * np.ones(care.shape)
         L.pay(C, ACO, fee_for_service)
-        L.pay(C, ACO, payments.shared_savings(benchmark, fee_for_service, self.sharing_rate,
-                                              self.minimum_savings_rate, self.two_sided, self.loss_rate))
+        L.pay(C, ACO, payments.mssp_payment(
+            benchmark, fee_for_service, track=self.track, assigned_beneficiaries=place.population,
+            quality_score=self.quality_score, sequestration=self.sequestration,
+            year_on_track=np.broadcast_to(care.years, care.shape)))
         L.spend(ACO, sum(care.cost[s] for s in NHS_SERVICES) + care.delayed_cost)
         L.spend(LA, care.cost["social_care"] + care.cost["public_health"])
         _deliver(L, ACO, care, NHS_SERVICES)
         _deliver(L, LA, care, ["social_care", "public_health"])
         return L
+
+
+ICB = "icb"
+# The ICB and its partner NHS trusts carry a joint financial duty (Health and Care Act 2022);
+# GP practices hold their own contracts and are not NHS trusts, so they stay outside it.
+NHS_SYSTEM = (ICB, ACUTE_TRUST, COMMUNITY_PROVIDER)
+
+
+def nhs_system_position(ledger: Ledger) -> np.ndarray:
+    """The NHS system's combined surplus (negative: deficit): the sum of its members' surpluses."""
+    return sum(ledger.surplus(org) for org in NHS_SYSTEM)
+
+
+@dataclass(frozen=True)
+class IntegratedCareBoard(Arrangement):
+    """The system England runs today (Health and Care Act 2022).
+
+    The integrated care board (ICB) holds the NHS budget. It pays the acute
+    trust under aligned payment and incentive: a fixed element for the planned
+    (expected) elective and emergency activity, and a variable element of the
+    payment scheme's variable share of the price for each admission above or
+    below plan (`payments.aligned_payment`); it pays the community trust a
+    fixed sum (its planned cost, plus any upstream investment in community
+    services) and general practice by capitation. The ICB and its partner NHS
+    trusts share a financial duty, so their surpluses and deficits are netted
+    as one NHS system: each member ends with its budget share of the system's
+    combined position (`nhs_system_position`); how a system shares it is
+    agreed locally, and budget shares are the model's illustrative choice.
+    The council keeps its own budget for social care and public health, with
+    an optional section 75 pool of ``section75_fraction`` of its and the
+    ICB's budgets beside it (0: no pool).
+    """
+
+    section75_fraction: float
+
+    name: ClassVar[str] = "icb"
+    title: ClassVar[str] = "Integrated care board (Health and Care Act 2022-)"
+    budget_holder: ClassVar[str] = ("the ICB holds the NHS budget; the council keeps social care and public health "
+                                    "(optionally with a section 75 pool)")
+    providers_paid: ClassVar[str] = ("aligned payment and incentive: a fixed element for planned activity plus a "
+                                     "variable element at a share of the unit price")
+    surplus_kept_by: ClassVar[str] = ("the ICB and its partner trusts as one NHS system, under a shared financial "
+                                      "duty; the council alone")
+
+    def __post_init__(self):
+        object.__setattr__(self, "section75_fraction",
+                           checked("arrangements.icb.section75_fraction", self.section75_fraction))
+
+    def settle(self, place, care):
+        L = self.contracts(place, care)
+        positions = {org: L.surplus(org) for org in NHS_SYSTEM}
+        L.share(pooling.share_out(positions, pooling.budget_shares(icb_budgets(place))))
+        return L
+
+    def contracts(self, place: Place, care: Care) -> Ledger:
+        """The books after the ICB's payments and any section 75 pool, before the system is netted."""
+        L = Ledger(care.shape)
+        LA = LOCAL_AUTHORITY
+        L.fund(ICB, care.nhs_allocation)
+        L.fund(LA, care.council_budget)
+        rate = place.aligned_payment_variable_rate
+        community = care.expected_cost["community"] + (care.investment if care.investment_line == "community" else 0.0)
+        L.pay(ICB, GP_PRACTICES, payments.capitation(place.population,
+                                                     care.expected_cost["primary_care"] / place.population))
+        L.pay(ICB, COMMUNITY_PROVIDER, payments.block(community, care.activity["community"]))
+        for s in ("elective", "emergency"):
+            L.pay(ICB, ACUTE_TRUST, payments.aligned_payment(care.activity[s], care.expected[s],
+                                                             place.lines[s].unit_cost, rate))
+        L.spend(GP_PRACTICES, care.cost["primary_care"])
+        L.spend(COMMUNITY_PROVIDER, care.cost["community"])
+        L.spend(ACUTE_TRUST, care.cost["elective"] + care.cost["emergency"] + care.delayed_cost)
+        L.spend(LA, care.cost["social_care"] + care.cost["public_health"])
+        _deliver(L, GP_PRACTICES, care, ["primary_care"])
+        _deliver(L, COMMUNITY_PROVIDER, care, ["community"])
+        _deliver(L, ACUTE_TRUST, care, ["elective", "emergency"])
+        _deliver(L, LA, care, ["social_care", "public_health"])
+        section75_pool(L, (ICB, LA), self.section75_fraction)
+        return L
+
+
+def icb_budgets(place: Place) -> dict[str, float]:
+    """Each NHS system member's budget: its expected income in year 1 under the ICB's contracts."""
+    expected = make_care(place, no_shocks(1))
+    ledger = IntegratedCareBoard(section75_fraction=0.0).contracts(place, expected)
+    return {org: float(ledger.books[org]["income"][0, 0]) for org in NHS_SYSTEM}
 
 
 # Source 004's four pots. Emergency admissions go with continuing care, which
@@ -348,7 +454,8 @@ class FourPots(Arrangement):
 
 
 REGISTRY: Mapping[str, type[Arrangement]] = {
-    cls.name: cls for cls in (Silos, AccountableCareSystem, PooledFund, EnglishACO, SharedSavingsACO, FourPots)
+    cls.name: cls for cls in (Silos, AccountableCareSystem, PooledFund, EnglishACO, SharedSavingsACO, FourPots,
+                              IntegratedCareBoard)
 }
 
 
@@ -360,7 +467,7 @@ def arrangement_names() -> list[str]:
 def arrangement(name: str, **options) -> Arrangement:
     """An arrangement by name, with options; options not given take their defaults from the YAML files.
 
-    Names: ``silos``, ``acs``, ``section75``, ``aco``, ``mssp``, ``four_pots``.
+    Names: ``silos``, ``acs``, ``section75``, ``aco``, ``mssp``, ``four_pots``, ``icb``.
     """
     if isinstance(name, Arrangement):
         return dataclasses.replace(name, **options) if options else name

@@ -1,15 +1,16 @@
-"""The arrangements: picked by name, inspectable, and each paying as MODEL.md says."""
+"""The arrangements: picked by name, inspectable, and each paying as the model reference says."""
 
 from __future__ import annotations
 
 import numpy as np
-from carepool.arrangements import arrangement, arrangement_names
+from carepool.arrangements import NHS_SYSTEM, arrangement, arrangement_names, icb_budgets, nhs_system_position
+from carepool.care import care, draw_shocks
 from carepool.place import default_place
 from carepool.simulation import settle, simulate
 
 
-def test_every_arrangement_of_model_md_can_be_picked_by_name_and_inspected():
-    assert arrangement_names() == ["silos", "acs", "section75", "aco", "mssp", "four_pots"]
+def test_every_arrangement_can_be_picked_by_name_and_inspected():
+    assert arrangement_names() == ["silos", "acs", "section75", "aco", "mssp", "four_pots", "icb"]
     for name in arrangement_names():
         a = arrangement(name)
         text = a.describe()
@@ -70,7 +71,8 @@ def test_the_withhold_is_paid_only_in_years_emergency_admissions_stay_at_or_belo
 
 
 def test_under_shared_savings_fee_for_service_continues_and_savings_beyond_the_rate_are_halved():
-    """The ACO is paid its costs as fees; beyond them it gains only half of savings past the minimum rate."""
+    """The ACO is paid its costs as fees; beyond them it gains half of all savings once they pass the
+    minimum savings rate (2% for a place of 300,000), less the 2% sequestration."""
     place = default_place(social_care_capacity_headroom=1.0)  # no delayed bed-days, so fees cover all cost
     books = settle(place, "mssp", draws=2000, seed=9)
     aco = books.surplus("aco")
@@ -81,8 +83,29 @@ def test_under_shared_savings_fee_for_service_continues_and_savings_beyond_the_r
     savings = benchmark - fees
     passed = savings >= 0.02 * benchmark
     assert passed.any() and (~passed).any()
-    np.testing.assert_allclose(aco[passed], 0.5 * savings[passed], rtol=1e-9)
+    np.testing.assert_allclose(aco[passed], 0.5 * 0.98 * savings[passed], rtol=1e-9)
     np.testing.assert_allclose(aco[~passed], 0.0, atol=1e-3)
+
+
+def test_on_the_two_sided_track_the_aco_repays_losses_past_two_percent():
+    """Track 2: 60% of savings (quality 1) past 2%, and 40% (1 - 60%) of losses once they pass 2%, up to
+    5%, 7.5% and 10% of the benchmark in the first, second, and third and later years on the track."""
+    place = default_place(social_care_capacity_headroom=1.0, emergency__volatility=0.3)
+    books = settle(place, arrangement("mssp", track=2), draws=2000, seed=9)
+    aco = books.surplus("aco")
+    fees = books.books["aco"]["care_cost"]
+    benchmark = sum(place.lines[s].activity_per_1000 * place.population / 1000 * place.lines[s].unit_cost
+                    * (1 + place.lines[s].trend_growth) ** np.arange(1, place.years + 1)
+                    for s in ("primary_care", "community", "elective", "emergency"))
+    savings = benchmark - fees
+    gained, lost = savings >= 0.02 * benchmark, -savings >= 0.02 * benchmark
+    assert gained.any() and lost.any() and (~gained & ~lost).any()
+    np.testing.assert_allclose(aco[gained], 0.6 * 0.98 * savings[gained], rtol=1e-9)
+    limit = np.array([0.05, 0.075] + [0.10] * (place.years - 2)) * benchmark
+    repaid = np.maximum(0.4 * savings, -limit * np.ones_like(savings))
+    assert (repaid[lost] > 0.4 * savings[lost]).any(), "some losses reach the limit"
+    np.testing.assert_allclose(aco[lost], repaid[lost], rtol=1e-9)
+    np.testing.assert_allclose(aco[~gained & ~lost], 0.0, atol=1e-3)
 
 
 def test_four_pots_pool_within_a_pot_and_not_across():
@@ -93,3 +116,36 @@ def test_four_pots_pool_within_a_pot_and_not_across():
     for pot in ("first_contact_pot", "planned_specialist_pot", "public_health_pot"):
         np.testing.assert_allclose(a.surplus(pot), b.surplus(pot))
     assert b.surplus("continuing_care_pot").std() > a.surplus("continuing_care_pot").std()
+
+
+def test_under_the_icb_the_trust_is_paid_its_plan_and_a_fifth_of_the_price_either_side():
+    """Aligned payment: the acute trust's income is the planned activity at full price plus 20% of the
+    price for each admission above or below plan (before the system's netting)."""
+    place = default_place()
+    icb = arrangement("icb")
+    shocks = draw_shocks(place, 500, place.years, 3)
+    care_ = care(place, shocks)
+    books = icb.contracts(place, care_)
+    expected = sum(place.lines[s].unit_cost * (care_.expected[s] + 0.2 * (care_.activity[s] - care_.expected[s]))
+                   for s in ("elective", "emergency"))
+    np.testing.assert_allclose(books.books["acute_trust"]["income"], expected, rtol=1e-12)
+
+
+def test_under_the_icb_the_nhs_system_shares_one_position_and_the_council_keeps_its_own():
+    place = default_place()
+    books = settle(place, "icb", draws=500, seed=3)
+    system = nhs_system_position(books)
+    shares = {org: b / sum(icb_budgets(place).values()) for org, b in icb_budgets(place).items()}
+    for org in NHS_SYSTEM:
+        np.testing.assert_allclose(books.surplus(org), shares[org] * system, rtol=1e-9, atol=1e-3)
+    # The council is outside the NHS system: its position is its budget less the care it buys.
+    council = books.books["local_authority"]
+    np.testing.assert_allclose(books.surplus("local_authority"), council["funding"] - council["care_cost"])
+
+
+def test_a_section_75_pool_beside_the_icb_shares_part_of_the_councils_position():
+    place = default_place()
+    alone = settle(place, arrangement("icb", section75_fraction=0.0), draws=500, seed=3)
+    pooled = settle(place, arrangement("icb", section75_fraction=0.5), draws=500, seed=3)
+    assert "pooled_fund" not in alone.books and "pooled_fund" in pooled.books
+    assert pooled.surplus("local_authority").std() != alone.surplus("local_authority").std()

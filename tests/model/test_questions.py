@@ -29,7 +29,7 @@ def pocket(place):
 
 
 def test_the_wrong_pocket_covers_every_arrangement(pocket):
-    assert set(pocket["arrangement"]) == {"silos", "acs", "section75", "aco", "mssp", "four_pots"}
+    assert set(pocket["arrangement"]) == {"silos", "acs", "section75", "aco", "mssp", "four_pots", "icb"}
 
 
 def test_arrangements_only_decide_who_gets_the_net_saving(pocket, place):
@@ -52,6 +52,16 @@ def test_in_silos_the_council_pays_and_the_nhs_keeps_the_saving(pocket, place):
     assert c["local_authority"] == pytest.approx(-AMOUNT)
     assert c["nhs_commissioner"] == pytest.approx(rate * saved)
     assert c["acute_trust"] == pytest.approx((1 - rate) * saved)
+    assert c["gp_practices"] == pytest.approx(0, abs=1e-6)
+
+
+def test_under_the_icb_the_council_pays_and_the_nhs_system_shares_the_saving(pocket, place):
+    """The ICB keeps the wrong pocket between the NHS and the council: the council pays for the
+    investment, the avoided admissions are the NHS system's, shared by its members' budgets."""
+    saved = place.links.avoided_acute_cost_per_pound * AMOUNT
+    c = _changes(pocket, "icb")
+    assert c["local_authority"] == pytest.approx(-AMOUNT)
+    assert c["icb"] + c["acute_trust"] + c["community_provider"] == pytest.approx(saved)
     assert c["gp_practices"] == pytest.approx(0, abs=1e-6)
 
 
