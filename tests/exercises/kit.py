@@ -40,6 +40,15 @@ WRONG_ANSWERS = {
         'more_deficits_when_pooled = sorted(chance.index[chance["acs"] < chance["silos"]])\n',
         {"pooling_raises_risk_for_the_partners_above_the_system"},
     ),
+    "integrated_care": (
+        "icb_wrong_pocket_answer",
+        # The council's payment counted in the NHS's gain: the whole system's change, not the NHS's.
+        'moves = questions.wrong_pocket(investment_line="social_care", amount=AMOUNT, arrangements=["silos", "icb"])\n'
+        'under_icb = moves[moves["arrangement"] == "icb"].set_index("organisation")["surplus_change"]\n'
+        'council_change_under_icb = under_icb["local_authority"]\n'
+        'nhs_gain_under_icb = under_icb.sum()\n',
+        {"the_wrong_pocket_outlives_the_icb"},
+    ),
 }
 
 
