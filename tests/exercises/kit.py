@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "exercises"
 ASSIGNMENTS = sorted(p.name for p in (COURSE / "source").iterdir() if p.is_dir())
-CELL_TIMEOUT = 10  # seconds a cell may run in these tests (room for a loaded machine)
+CELL_TIMEOUT = 30  # seconds a cell may run in these tests: importing pandas and Altair takes over 10 s on a loaded machine
 
 # For each assignment, one plausible wrong answer: the answer cell it replaces,
 # the wrong code, and the test cells that should lose their marks because of it.
