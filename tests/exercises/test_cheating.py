@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,27 +22,30 @@ CHEATS = {"alwaysequal": False, "patched": True}  # student -> whether the compa
 HIDE_ERRORS = "get_ipython().showtraceback = lambda *args, **kwargs: None\n"
 
 
-@dataclass
-class CheatingClass:
-    course: Path
-
-
 @pytest.fixture(scope="module")
-def cheating_class(released, tmp_path_factory) -> CheatingClass:
+def cheating_class(released, tmp_path_factory):
+    """A function that grades one assignment's class (once) and returns the course: only what is asked is graded."""
     course = tmp_path_factory.mktemp("cheating") / "course"
     shutil.copytree(released.course, course)
-    for assignment in ASSIGNMENTS:
-        source, release = source_nb(course, assignment), release_nb(course, assignment)
-        submit(course, "reference", assignment, with_answers(release, reference_answers(source)))
-        submit(course, "blank", assignment, release)
-        for student, patch in CHEATS.items():
-            submit(course, student, assignment, with_answers(release, cheating_answers(source, patch)))
-    release = release_nb(course, "paying_providers")
-    submit(course, "hideserrors", "paying_providers", with_answers(release, {"tariff_income_answer": HIDE_ERRORS}))
-    for assignment in ASSIGNMENTS:
-        run = make("autograde", f"ASSIGNMENT={assignment}", f"COURSE={course}", f"CELL_TIMEOUT={CELL_TIMEOUT}")
-        assert run.returncode == 0, f"make autograde {assignment} failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-    return CheatingClass(course)
+    done: set[str] = set()
+
+    def graded(assignment: str) -> Path:
+        if assignment not in done:
+            source, release = source_nb(course, assignment), release_nb(course, assignment)
+            submit(course, "reference", assignment, with_answers(release, reference_answers(source)))
+            submit(course, "blank", assignment, release)
+            for student, patch in CHEATS.items():
+                submit(course, student, assignment, with_answers(release, cheating_answers(source, patch)))
+            if assignment == "paying_providers":
+                submit(course, "hideserrors", assignment, with_answers(release, {"tariff_income_answer": HIDE_ERRORS}))
+            run = make("autograde", f"ASSIGNMENT={assignment}", f"COURSE={course}", f"CELL_TIMEOUT={CELL_TIMEOUT}")
+            assert run.returncode == 0, f"make autograde {assignment} failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+            # Every submission graded: one that failed to run would score 0 and prove nothing.
+            assert " 0 failed to run," in run.stdout, run.stdout[-3000:]
+            done.add(assignment)
+        return course
+
+    return graded
 
 
 def _auto_total(course: Path, assignment: str, student: str) -> float:
@@ -55,16 +57,18 @@ def _auto_total(course: Path, assignment: str, student: str) -> float:
 @pytest.mark.parametrize("cheat", sorted(CHEATS))
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_a_cheating_submission_scores_no_more_than_a_blank_one(cheating_class, assignment, cheat):
-    blank = _auto_total(cheating_class.course, assignment, "blank")
-    cheated = _auto_total(cheating_class.course, assignment, cheat)
+    course = cheating_class(assignment)
+    blank = _auto_total(course, assignment, "blank")
+    cheated = _auto_total(course, assignment, cheat)
     assert cheated <= blank, f"{cheat} scored {cheated} in {assignment}, a blank notebook {blank}"
     assert cheated == 0
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_honest_answers_keep_full_marks_beside_the_cheats(cheating_class, assignment):
-    points = autograded_points(source_nb(cheating_class.course, assignment))
-    got = scores(cheating_class.course, assignment, "reference")
+    course = cheating_class(assignment)
+    points = autograded_points(source_nb(course, assignment))
+    got = scores(course, assignment, "reference")
     assert {gid: got[gid] for gid in points} == points
 
 
@@ -128,5 +132,6 @@ def test_the_patches_make_a_naive_test_pass_and_leave_the_kernel_working():
     "nbgrader scores a test cell by its outputs alone; the defence belongs in the grading step "
     "(carepool.grading: score a cell 0 when the kernel's execute_reply says error), not in the tests"))
 def test_a_notebook_that_hides_its_errors_scores_no_more_than_a_blank_one(cheating_class):
-    blank = _auto_total(cheating_class.course, "paying_providers", "blank")
-    assert _auto_total(cheating_class.course, "paying_providers", "hideserrors") <= blank
+    course = cheating_class("paying_providers")
+    blank = _auto_total(course, "paying_providers", "blank")
+    assert _auto_total(course, "paying_providers", "hideserrors") <= blank

@@ -57,6 +57,7 @@ def readings_class(released, tmp_path_factory):
             submit(course, student, assignment, with_answers(release, dict(ref, **{cell: answer})))
         run = make("autograde", f"ASSIGNMENT={assignment}", f"COURSE={course}", f"CELL_TIMEOUT={CELL_TIMEOUT}")
         assert run.returncode == 0, f"make autograde {assignment} failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+        assert " 0 failed to run," in run.stdout, run.stdout[-3000:]  # a submission not graded proves nothing
     return course
 
 
