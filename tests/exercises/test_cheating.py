@@ -18,8 +18,23 @@ from tests.exercises.kit import (ASSIGNMENTS, CELL_TIMEOUT, autograded_points, m
 
 CHEATS = {"alwaysequal": False, "patched": True}  # student -> whether the comparison helpers are patched too
 
-# One line that stops IPython from showing any error: nbgrader scores a test cell by its outputs alone.
-HIDE_ERRORS = "get_ipython().showtraceback = lambda *args, **kwargs: None\n"
+# Stops IPython from showing errors and from reporting them in the kernel's reply: a failed test
+# then leaves no error output and an "ok" reply, and nbgrader scores a test cell by those alone.
+HIDE_ERRORS = """
+shell = get_ipython()
+shell.showtraceback = lambda *args, **kwargs: None
+_run_cell_async, _run_cell = shell.run_cell_async, shell.run_cell
+
+def _forget(result):
+    result.error_in_exec = result.error_before_exec = None
+    return result
+
+async def _quiet_async(*args, **kwargs):
+    return _forget(await _run_cell_async(*args, **kwargs))
+
+shell.run_cell_async = _quiet_async
+shell.run_cell = lambda *args, **kwargs: _forget(_run_cell(*args, **kwargs))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -128,9 +143,10 @@ def test_the_patches_make_a_naive_test_pass_and_leave_the_kernel_working():
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "not yet defended: a notebook that replaces IPython's showtraceback leaves no error output, and "
-    "nbgrader scores a test cell by its outputs alone; the defence belongs in the grading step "
-    "(carepool.grading: score a cell 0 when the kernel's execute_reply says error), not in the tests"))
+    "not yet defended: a notebook can stop IPython from showing errors and from reporting them in the "
+    "kernel's reply, and nbgrader scores a test cell by those alone (a blank notebook with HIDE_ERRORS "
+    "scored 9 / 13 here); tests inside the kernel cannot prevent it, so the defence belongs in the "
+    "grading step (carepool.grading), which the grading engineer owns"))
 def test_a_notebook_that_hides_its_errors_scores_no_more_than_a_blank_one(cheating_class):
     course = cheating_class("paying_providers")
     blank = _auto_total(course, "paying_providers", "blank")
