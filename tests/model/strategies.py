@@ -39,6 +39,7 @@ def places(draw, max_years=12):
         shock_correlation=draw(st.floats(0.0, 1.0, **finite)),
         emergency_marginal_rate=draw(st.floats(0.0, 1.0, **finite)),
         aligned_payment_variable_rate=draw(st.floats(0.0, 1.0, **finite)),
+        emergency_baseline_lag=draw(st.integers(0, 15)),
     )
 
 

@@ -1,4 +1,4 @@
-"""The invariants of MODEL.md, as property-based tests over random valid places and arrangements."""
+"""The model's invariants (listed on the model reference page), as property-based tests over random valid places and arrangements."""
 
 from __future__ import annotations
 
