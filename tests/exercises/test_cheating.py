@@ -146,7 +146,7 @@ def test_the_patches_make_a_naive_test_pass_and_leave_the_kernel_working():
     "not yet defended: a notebook can stop IPython from showing errors and from reporting them in the "
     "kernel's reply, and nbgrader scores a test cell by those alone (a blank notebook with HIDE_ERRORS "
     "scored 9 / 13 here); tests inside the kernel cannot prevent it, so the defence belongs in the "
-    "grading step (carepool.grading), which the grading engineer owns"))
+    "grading step (coursegrading), which the grading engineer owns"))
 def test_a_notebook_that_hides_its_errors_scores_no_more_than_a_blank_one(cheating_class):
     course = cheating_class("paying_providers")
     blank = _auto_total(course, "paying_providers", "blank")
