@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.exercises.conftest import source_nb
+from tests.exercises.grading_support import source_nb
 from tests.exercises.kit import ASSIGNMENTS, COURSE, ROOT, autograded_points, cells_by_id, text
 
 PAGES = ROOT / "book" / "exercises"

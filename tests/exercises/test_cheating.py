@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from tests.exercises.cheats import ALWAYS_EQUAL, PATCHES, cheating_answers, names_defined
-from tests.exercises.conftest import release_nb, source_nb
+from tests.exercises.grading_support import release_nb, source_nb
 from tests.exercises.kit import (ASSIGNMENTS, CELL_TIMEOUT, autograded_points, make, reference_answers, scores,
                                  submit, with_answers)
 

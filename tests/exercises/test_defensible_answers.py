@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from tests.exercises.conftest import release_nb, source_nb
+from tests.exercises.grading_support import release_nb, source_nb
 from tests.exercises.kit import CELL_TIMEOUT, autograded_points, make, reference_answers, scores, submit, with_answers
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 
 from coursegrading.release import instructor_only_text
-from tests.exercises.conftest import source_nb
+from tests.exercises.grading_support import source_nb
 from tests.exercises.kit import ASSIGNMENTS, ROOT, make, text
 
 
