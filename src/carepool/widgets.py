@@ -1,110 +1,129 @@
 """ipywidgets apps over the full model, one per lesson, thin over carepool.
 
-Each app puts two scenarios side by side. A scenario is a set of `Levers`:
-every lever of MODEL.md (the place, the two links, each service line), the
+Each app puts two scenarios side by side. A scenario is a set of levers: every
+lever of MODEL.md (the place, the two links, each service line), the
 arrangement and its options, and the upstream investment. Moving a lever
-re-runs the lesson's carepool question for that scenario and shows its table;
-nothing here does the model's arithmetic. A bad combination of levers raises
-the model's own `ModelInputError`, naming the field and its range.
+re-runs the lesson's carepool question for that scenario; the app shows the
+two scenarios' answers in one chart (Altair, drawn straight from carepool's
+frames) and one table. Nothing here does the model's arithmetic. A bad
+combination of levers raises the model's own `ModelInputError`.
+
+Sliders come from the lever table (`carepool.sliders`): its bounds and step,
+and a default that lies exactly on the slider's grid, so that drawing a slider
+in the browser (which snaps to the grid) never changes the value.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import math
 
+import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 
+from carepool import charts
 from carepool.arrangements import REGISTRY, arrangement
-from carepool.parameters import default
-from carepool.place import SERVICES, UPSTREAM_SERVICES, Links, default_place
+from carepool.sliders import Lever, lever_table
+from carepool.place import SERVICES, UPSTREAM_SERVICES, default_place
 from carepool.questions import deficit_risk, wrong_pocket
 from carepool.simulation import simulate
+from carepool.validation import ModelInputError
 
-# Levers whose valid range is 0 to 1; other number levers run from 0 (or
-# their model minimum) to a few times their default, enough to explore.
-FRACTIONS = {"shock_correlation", "emergency_marginal_rate", "volatility", "pooled_fraction", "withhold_rate",
-             "sharing_rate", "minimum_savings_rate", "loss_rate", "social_care_capacity_headroom"}
-SIGNED = {"trend_growth": (-0.1, 0.1), "funding_headroom": (-0.1, 0.2), "capitation_uplift": (-0.1, 0.1)}
-STYLE = {"description_width": "14em"}
-
-
-def _number_lever(key: str, value, description: str) -> widgets.Widget:
-    field = key.split("__")[-1]
-    if isinstance(value, bool):
-        return widgets.Checkbox(value=value, description=description, style=STYLE)
-    if isinstance(value, int):
-        return widgets.IntSlider(value=value, min=1, max=max(3 * value, 20), description=description, style=STYLE)
-    if field in FRACTIONS:
-        low, high = (-0.5, 1.0) if field == "social_care_capacity_headroom" else (0.0, 1.0)
-    elif field in SIGNED:
-        low, high = SIGNED[field]
-    else:
-        low, high = 0.0, max(3 * value, 1.0)
-    step = (high - low) / 200
-    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description, style=STYLE,
-                               readout_format=".3g")
+FULL_WIDTH = widgets.Layout(width="100%")
+SCENARIOS = ("Scenario A", "Scenario B")
+# Colours of the two scenarios, and of each scenario's silos comparison (lighter).
+SCENARIO_COLOURS = {"Scenario A": "#1b6ca8", "Scenario B": "#c2571a"}
 
 
-def _label(key: str) -> str:
-    return key.split("__")[-1].replace("_", " ")
+def readout_format(lever: Lever) -> str:
+    """A d3 format that shows every value on the lever's grid, with thousands separators, never 3.02e+5."""
+    if lever.percent:
+        decimals = max(0, -math.floor(math.log10(lever.step * 100) + 1e-9))
+        return f".{decimals}%"
+    decimals = max(0, -math.floor(math.log10(lever.step) + 1e-9))
+    return f",.{decimals}f"
+
+
+def slider(lever: Lever) -> widgets.Widget:
+    """A full-width slider for one lever, its label (with the unit) on its own line above it."""
+    common = dict(value=lever.default, min=lever.low, max=lever.high, step=lever.step,
+                  description=lever.label, layout=FULL_WIDTH, continuous_update=False,
+                  style={"description_width": "0px"}, tooltip=f"{lever.label} ({lever.unit})")
+    if lever.kind == "bool":
+        return widgets.Checkbox(value=lever.default, description=f"{lever.label}", indent=False, layout=FULL_WIDTH)
+    if lever.kind == "choice":
+        return widgets.Dropdown(options=list(lever.choices), value=lever.default, description=lever.label,
+                                style={"description_width": "40%"}, layout=FULL_WIDTH)
+    if lever.kind == "int":
+        return widgets.IntSlider(**common)
+    return widgets.FloatSlider(**common, readout_format=readout_format(lever))
+
+
+def labelled(lever: Lever, control: widgets.Widget) -> widgets.Widget:
+    if isinstance(control, (widgets.Checkbox, widgets.Dropdown)):
+        return control
+    label = widgets.HTML(f'<span class="carepool-lever">{lever.label} <small style="color:#555">'
+                         f"({lever.unit})</small></span>", layout=widgets.Layout(margin="6px 0 0 0"))
+    return widgets.VBox([label, control], layout=FULL_WIDTH)
 
 
 class Levers:
-    """Every lever of one scenario, grouped in an accordion; `place()` and `arrangement()` read them."""
+    """Every lever of one scenario; `place()`, `arrangement()` and `investment` read them."""
 
     def __init__(self, title: str, arrangement_name: str = "silos"):
-        place = default_place()
-        self.place_levers = {f: _number_lever(f, getattr(place, f), _label(f))
-                             for f in ("population", "years", "funding_headroom", "shock_correlation",
-                                       "emergency_marginal_rate")}
-        self.link_levers = {f.name: _number_lever(f.name, getattr(place.links, f.name), _label(f.name))
-                            for f in dataclasses.fields(Links)}
-        self.line_levers = {
-            f"{s}__{attr}": _number_lever(f"{s}__{attr}", getattr(place.lines[s], attr), _label(attr))
-            for s in SERVICES for attr in ("activity_per_1000", "unit_cost", "trend_growth", "volatility")
-        }
+        self.title = title
+        table = lever_table()
+        self.specs: dict[str, Lever] = table
+        self.place_levers = {k: slider(table[k]) for k in ("population", "years", "funding_headroom",
+                                                             "shock_correlation", "emergency_marginal_rate")}
+        self.link_levers = {k: slider(lv) for k, lv in table.items() if lv.group == "links"}
+        self.line_levers = {k: slider(lv) for k, lv in table.items() if lv.group == "services"}
         self.investment_line = widgets.Dropdown(options=list(UPSTREAM_SERVICES),
-                                                value=default("simulation.investment_line"),
-                                                description="invest upstream in", style=STYLE)
-        self.investment = widgets.FloatSlider(value=default("simulation.upstream_investment"), min=0.0, max=20e6,
-                                              step=250_000, description="upstream £ a year", style=STYLE,
-                                              readout_format=",.0f")
+                                                value=table["investment_line"].default,
+                                                description="invest upstream in", layout=FULL_WIDTH,
+                                                style={"description_width": "40%"})
+        self.investment = slider(table["upstream_investment"])
         self.arrangement_name = widgets.Dropdown(options=list(REGISTRY), value=arrangement_name,
-                                                 description="arrangement", style=STYLE)
-        self.option_levers = {
-            (name, f.name): self._option_lever(name, f.name)
-            for name, cls in REGISTRY.items() for f in dataclasses.fields(cls)
-        }
-        self.options_box = widgets.VBox()
+                                                 description="arrangement", layout=FULL_WIDTH,
+                                                 style={"description_width": "40%"})
+        self.option_levers = {(name, option): slider(table[f"{name}.{option}"])
+                              for name, option in _arrangement_options()}
+        self.options_box = widgets.VBox(layout=FULL_WIDTH)
         self.arrangement_name.observe(lambda _: self._show_options(), names="value")
         self._show_options()
 
-        groups = [("Arrangement", [self.arrangement_name, self.options_box]),
-                  ("Upstream investment", [self.investment_line, self.investment]),
-                  ("Place", list(self.place_levers.values())),
-                  ("Links between services", list(self.link_levers.values()))]
-        groups += [(f"Service: {s.replace('_', ' ')}", [w for k, w in self.line_levers.items() if k.startswith(s + "__")])
-                   for s in SERVICES]
-        # Plain headed groups, not an Accordion: its icon font is not served by the static book.
-        sections = [w for heading, ws in groups for w in (widgets.HTML(f"<b>{heading}</b>"), *ws)]
-        self.widget = widgets.VBox([widgets.HTML(f"<h4>{title}</h4>"), *sections])
+        def group(keys_widgets):
+            return widgets.VBox([labelled(table[k], w) for k, w in keys_widgets], layout=FULL_WIDTH)
 
-    @staticmethod
-    def _option_lever(name: str, option: str) -> widgets.Widget:
-        value = default(f"arrangements.{name}.{option}")
-        if option == "shares":  # a rule name; shares per partner are set in code
-            return widgets.Dropdown(options=["budget", "equal"], value=value, description="shares", style=STYLE)
-        return _number_lever(option, value, _label(option))
+        sections = [("The place", group(self.place_levers.items())),
+                    ("Links between services", group(self.link_levers.items()))]
+        sections += [(f"Service: {s.replace('_', ' ')}",
+                      group((k, w) for k, w in self.line_levers.items() if k.startswith(s + "__")))
+                     for s in SERVICES]
+        more = widgets.Accordion(children=[w for _, w in sections], titles=tuple(t for t, _ in sections),
+                                 layout=FULL_WIDTH)
+        self.widget = widgets.VBox([
+            self.arrangement_name, self.options_box,
+            self.investment_line, labelled(table["upstream_investment"], self.investment),
+            widgets.HTML("<b>More levers</b>"), more,
+        ], layout=FULL_WIDTH)
 
     def _show_options(self):
         name = self.arrangement_name.value
-        self.options_box.children = [w for (n, _), w in self.option_levers.items() if n == name]
+        self.options_box.children = [labelled(self.specs[f"{n}.{o}"], w)
+                                     for (n, o), w in self.option_levers.items() if n == name]
 
     def controls(self) -> list[widgets.Widget]:
         """Every input widget of the scenario."""
         return [*self.place_levers.values(), *self.link_levers.values(), *self.line_levers.values(),
                 self.investment_line, self.investment, self.arrangement_name, *self.option_levers.values()]
+
+    def sliders(self) -> dict[str, widgets.Widget]:
+        """Each number lever's widget by its key in the lever table."""
+        out = {**self.place_levers, **self.link_levers, **self.line_levers,
+               "upstream_investment": self.investment}
+        out.update({f"{n}.{o}": w for (n, o), w in self.option_levers.items()})
+        return out
 
     def place(self):
         changes = {k: w.value for k, w in {**self.place_levers, **self.link_levers, **self.line_levers}.items()}
@@ -115,30 +134,82 @@ class Levers:
         return arrangement(name, **{o: w.value for (n, o), w in self.option_levers.items() if n == name})
 
 
-class Comparison:
-    """Two scenarios side by side, each with the table ``question(levers)`` returns, kept up to date."""
+def _arrangement_options() -> list[tuple[str, str]]:
+    import dataclasses
+    return [(name, f.name) for name, cls in REGISTRY.items() for f in dataclasses.fields(cls)]
 
-    def __init__(self, title: str, question, arrangements=("silos", "acs")):
-        self.question = question
-        self.left, self.right = Levers("Scenario A", arrangements[0]), Levers("Scenario B", arrangements[1])
-        self.outputs = {id(s): widgets.HTML() for s in (self.left, self.right)}
+
+class Comparison:
+    """Two scenarios side by side: their levers, one chart of both answers and one table, kept up to date.
+
+    ``question(levers)`` is the lesson's carepool question; ``chart(frame)``
+    draws the two scenarios' answers (the question's frames with a
+    ``scenario`` column) and must not compute anything of its own.
+    """
+
+    def __init__(self, title: str, question, chart, arrangements=("silos", "acs"), note: str = ""):
+        self.question, self.draw = question, chart
+        self.left, self.right = Levers(SCENARIOS[0], arrangements[0]), Levers(SCENARIOS[1], arrangements[1])
         self.results: dict[str, pd.DataFrame] = {}
+        self.chart_view = widgets.HTML(layout=widgets.Layout(width="100%", min_height="320px"))
+        self.table = widgets.HTML(layout=widgets.Layout(width="100%", overflow="auto"))
+        self.error = widgets.HTML()
+        self.chart: alt.TopLevelMixin | None = None
         for side in (self.left, self.right):
+            self.results[side.title] = question(side)
             for control in side.controls():
                 control.observe(lambda _, side=side: self.update(side), names="value")
-            self.update(side)
-        columns = [widgets.VBox([s.widget, self.outputs[id(s)]], layout=widgets.Layout(width="50%"))
-                   for s in (self.left, self.right)]
-        self.widget = widgets.VBox([widgets.HTML(f"<h3>{title}</h3>"), widgets.HBox(columns)])
+        self._redraw()
+        tabs = widgets.Tab(children=[self.left.widget, self.right.widget], titles=SCENARIOS, layout=FULL_WIDTH)
+        controls = widgets.VBox([tabs], layout=widgets.Layout(width="40%", min_width="320px"))
+        results = widgets.VBox([self.error, self.chart_view, self.table],
+                               layout=widgets.Layout(width="60%", padding="0 0 0 16px"))
+        header = widgets.HTML(f"<h3>{title}</h3>" + (f"<p>{note}</p>" if note else ""))
+        self.widget = widgets.VBox([header, widgets.HBox([controls, results], layout=FULL_WIDTH)],
+                                   layout=FULL_WIDTH)
 
     def result(self, side: Levers) -> pd.DataFrame:
-        return self.results[id(side)]
+        return self.results[side.title]
+
+    def frame(self) -> pd.DataFrame:
+        """Both scenarios' answers, one table with a ``scenario`` column first."""
+        return pd.concat([self.results[s].assign(scenario=s)[["scenario", *self.results[s].columns]]
+                          for s in SCENARIOS], ignore_index=True)
 
     def update(self, side: Levers) -> None:
-        table = self.question(side)
-        self.results[id(side)] = table
-        self.outputs[id(side)].value = table.to_html(index=False, float_format=lambda x: f"{x:,.3f}")
+        """Re-run the question for one scenario; a bad lever value shows the model's message instead."""
+        try:
+            self.results[side.title] = self.question(side)
+        except ModelInputError as error:
+            self.error.value = (f'<p role="alert" style="color:#a00"><b>{side.title}:</b> {error} '
+                                "(the chart and table still show the last valid values)</p>")
+            return
+        self.error.value = ""
+        self._redraw()
 
+    def _redraw(self) -> None:
+        frame = self.frame()
+        self.chart = self.draw(frame)
+        self.table.value = _table_html(frame)
+        self.chart_view.value = charts.svg(self.chart)
+
+
+def _table_html(frame: pd.DataFrame) -> str:
+    """A compact table: organisations' names readable, money with separators, shares as percentages."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if column in ("chance_of_deficit",):
+            shown[column] = shown[column].map("{:.1%}".format)
+        elif pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map("{:,.2f}".format if "£m" in column else "{:,.0f}".format)
+        elif column in ("organisation", "arrangement"):
+            shown[column] = shown[column].astype(str).str.replace("_", " ")
+    shown.columns = [c.replace("_", " ") for c in shown.columns]
+    html = shown.to_html(index=False, border=0, classes="carepool-table")
+    return f'<div style="max-width:100%;overflow-x:auto;font-size:12px">{html}</div>'
+
+
+# The lessons' questions: each runs carepool for one scenario's levers.
 
 def income_by_organisation(levers: Levers) -> pd.DataFrame:
     """Lesson 1: each organisation's mean yearly income, cost and surplus (£m), deterministic run."""
@@ -146,7 +217,9 @@ def income_by_organisation(levers: Levers) -> pd.DataFrame:
                    investment_line=levers.investment_line.value)
     means = run.groupby("organisation", observed=True)[["income", "cost", "surplus", "activity"]].mean()
     means[["income", "cost", "surplus"]] /= 1e6
-    return means.rename(columns={"income": "income £m", "cost": "cost £m", "surplus": "surplus £m"}).reset_index()
+    out = means.rename(columns={"income": "income £m", "cost": "cost £m", "surplus": "surplus £m"}).reset_index()
+    out.insert(0, "arrangement", levers.arrangement_name.value)
+    return out
 
 
 def who_gains_and_who_pays(levers: Levers) -> pd.DataFrame:
@@ -159,19 +232,56 @@ RISK_DRAWS = 2_000  # draws per scenario in the live app: enough to be stable, q
 
 
 def chance_of_deficit(levers: Levers) -> pd.DataFrame:
-    """Lesson 3: carepool's `deficit_risk` for the scenario, against silos, with the same shocks."""
-    return deficit_risk(levers.place(), levers.arrangement(), draws=RISK_DRAWS,
+    """Lesson 3: carepool's `deficit_risk` for the scenario, against silos with the same shocks
+    (silos alone when the scenario is silos, so no row appears twice)."""
+    chosen = levers.arrangement()
+    return deficit_risk(levers.place(), chosen, draws=RISK_DRAWS,
+                        compare_with=None if chosen.name == "silos" else "silos",
                         upstream_investment=levers.investment.value, investment_line=levers.investment_line.value)
+
+
+# The lessons' charts: two scenarios' frames, drawn as they are.
+
+def _scenario_bars(frame: pd.DataFrame, value: str, title: str, axis_format: str, x_title: str,
+                   colour: str = "scenario") -> alt.Chart:
+    data = frame.assign(organisation=frame["organisation"].astype(str).str.replace("_", " "))
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("organisation:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)),
+        yOffset=alt.YOffset(f"{colour}:N"),
+        x=alt.X(f"{value}:Q", title=x_title, axis=alt.Axis(format=axis_format)),
+        color=alt.Color(f"{colour}:N", title=None, legend=alt.Legend(orient="top", labelLimit=300)),
+        tooltip=[alt.Tooltip(c, format=axis_format if c == value else "") for c in data.columns
+                 if c in ("scenario", "arrangement", "organisation", value)],
+    ).properties(title=title, width=380, height=alt.Step(12),
+                 description=f"Bar chart: {title.lower()}, by organisation, for each scenario")
+
+
+def surplus_chart(frame: pd.DataFrame) -> alt.Chart:
+    return _scenario_bars(frame.assign(scenario=frame["scenario"] + ": " + frame["arrangement"]),
+                          "surplus £m", "Mean yearly surplus of each organisation", ",.1f", "£ million a year")
+
+
+def wrong_pocket_chart(frame: pd.DataFrame) -> alt.Chart:
+    return _scenario_bars(frame.assign(scenario=frame["scenario"] + ": " + frame["arrangement"]),
+                          "surplus_change", "Change in each organisation's yearly surplus (negative: it pays)",
+                          ",.0f", "£ a year")
+
+
+def deficit_chart(frame: pd.DataFrame) -> alt.Chart:
+    return _scenario_bars(frame.assign(scenario=frame["scenario"] + ": " + frame["arrangement"]),
+                          "chance_of_deficit", "Chance of a deficit in a year", ".0%", "share of years in deficit")
 
 
 def paying_for_activity_app() -> Comparison:
     return Comparison("Paying for activity: income, cost and surplus of each organisation", income_by_organisation,
-                      ("silos", "aco"))
+                      surplus_chart, ("silos", "aco"))
 
 
 def wrong_pocket_app() -> Comparison:
-    return Comparison("The wrong pocket: who gains and who pays", who_gains_and_who_pays, ("silos", "section75"))
+    return Comparison("The wrong pocket: who gains and who pays", who_gains_and_who_pays, wrong_pocket_chart,
+                      ("silos", "section75"))
 
 
 def sharing_risk_app() -> Comparison:
-    return Comparison("Sharing risk: chance of a deficit and a bad year", chance_of_deficit, ("silos", "acs"))
+    return Comparison("Sharing risk: chance of a deficit and a bad year", chance_of_deficit, deficit_chart,
+                      ("silos", "acs"))
