@@ -29,7 +29,9 @@ from carepool.questions import deficit_risk, wrong_pocket
 from carepool.simulation import simulate
 from carepool.validation import ModelInputError
 
-FULL_WIDTH = widgets.Layout(width="100%")
+# "auto", not "100%": a box stretches its children to its own width, padding included,
+# where 100% plus the tab panel's padding would overflow and cut labels off.
+FULL_WIDTH = widgets.Layout(width="auto")
 SCENARIOS = ("Scenario A", "Scenario B")
 # Colours of the two scenarios, and of each scenario's silos comparison (lighter).
 SCENARIO_COLOURS = {"Scenario A": "#1b6ca8", "Scenario B": "#c2571a"}
