@@ -8,14 +8,14 @@ two scenarios' answers in one chart (Altair, drawn straight from carepool's
 frames) and one table. Nothing here does the model's arithmetic. A bad
 combination of levers raises the model's own `ModelInputError`.
 
-Sliders come from the lever table (`carepool.sliders`): its bounds and step,
+Sliders come from the lever table (`carepool.levers`): its bounds and step,
 and a default that lies exactly on the slider's grid, so that drawing a slider
 in the browser (which snaps to the grid) never changes the value.
 """
 
 from __future__ import annotations
 
-import math
+import dataclasses
 
 import altair as alt
 import ipywidgets as widgets
@@ -23,50 +23,57 @@ import pandas as pd
 
 from carepool import charts
 from carepool.arrangements import REGISTRY, arrangement
-from carepool.sliders import Lever, lever_table
-from carepool.place import SERVICES, UPSTREAM_SERVICES, default_place
+from carepool.levers import Lever, lever
+from carepool.place import SERVICES, Links, default_place
 from carepool.questions import deficit_risk, wrong_pocket
-from carepool.simulation import simulate
+from carepool.simulation import mean_by_organisation, simulate
 from carepool.validation import ModelInputError
 
 # "auto", not "100%": a box stretches its children to its own width, padding included,
 # where 100% plus the tab panel's padding would overflow and cut labels off.
 FULL_WIDTH = widgets.Layout(width="auto")
 SCENARIOS = ("Scenario A", "Scenario B")
-# Colours of the two scenarios, and of each scenario's silos comparison (lighter).
-SCENARIO_COLOURS = {"Scenario A": "#1b6ca8", "Scenario B": "#c2571a"}
+PLACE_LEVERS = ("population", "years", "funding_headroom", "shock_correlation", "emergency_marginal_rate")
+LINE_FIELDS = ("activity_per_1000", "unit_cost", "trend_growth", "volatility")
 
 
-def readout_format(lever: Lever) -> str:
-    """A d3 format that shows every value on the lever's grid, with thousands separators, never 3.02e+5."""
-    if lever.percent:
-        decimals = max(0, -math.floor(math.log10(lever.step * 100) + 1e-9))
-        return f".{decimals}%"
-    decimals = max(0, -math.floor(math.log10(lever.step) + 1e-9))
-    return f",.{decimals}f"
+def _decimals(written: str) -> int:
+    """Digits after the point of a number written out in full, trailing zeros dropped."""
+    return len(written.rstrip("%").rstrip("0").partition(".")[2])
 
 
-def slider(lever: Lever) -> widgets.Widget:
-    """A full-width slider for one lever, its label (with the unit) on its own line above it."""
-    common = dict(value=lever.default, min=lever.low, max=lever.high, step=lever.step,
-                  description=lever.label, layout=FULL_WIDTH, continuous_update=False,
-                  style={"description_width": "0px"}, tooltip=f"{lever.label} ({lever.unit})")
-    if lever.kind == "bool":
-        return widgets.Checkbox(value=lever.default, description=f"{lever.label}", indent=False, layout=FULL_WIDTH)
-    if lever.kind == "choice":
-        return widgets.Dropdown(options=list(lever.choices), value=lever.default, description=lever.label,
-                                style={"description_width": "40%"}, layout=FULL_WIDTH)
-    if lever.kind == "int":
+def readout_format(spec: Lever) -> str:
+    """A d3 format that shows every value of the lever's grid exactly, with thousands
+    separators (never 3.02e+5); fractions as percentages."""
+    if spec.unit.startswith("fraction"):
+        return f".{_decimals(format(spec.step, '.10%'))}%"
+    return f",.{max(_decimals(format(spec.step, '.10f')), _decimals(format(spec.explore_min, '.10f')))}f"
+
+
+def control(spec: Lever, value=None, description: str | None = None) -> widgets.Widget:
+    """The widget for one lever of the lever table: a full-width slider over its explore range
+    and step (the label on its own line above it), a checkbox or a dropdown."""
+    value = spec.default if value is None else value
+    label = spec.label if description is None else description
+    if spec.choices is not None:
+        if set(spec.choices) == {True, False}:
+            return widgets.Checkbox(value=value, description=label, indent=False, layout=FULL_WIDTH)
+        return widgets.Dropdown(options=list(spec.choices), value=value, description=label,
+                                style={"description_width": "initial"}, layout=FULL_WIDTH)
+    common = dict(value=value, min=spec.explore_min, max=spec.explore_max, step=spec.step, description=label,
+                  layout=FULL_WIDTH, continuous_update=False, style={"description_width": "0px"},
+                  tooltip=f"{label} ({spec.unit})")
+    if spec.whole:
         return widgets.IntSlider(**common)
-    return widgets.FloatSlider(**common, readout_format=readout_format(lever))
+    return widgets.FloatSlider(**common, readout_format=readout_format(spec))
 
 
-def labelled(lever: Lever, control: widgets.Widget) -> widgets.Widget:
-    if isinstance(control, (widgets.Checkbox, widgets.Dropdown)):
-        return control
-    label = widgets.HTML(f'<span class="carepool-lever">{lever.label} <small style="color:#555">'
-                         f"({lever.unit})</small></span>", layout=widgets.Layout(margin="6px 0 0 0"))
-    return widgets.VBox([label, control], layout=FULL_WIDTH)
+def labelled(spec: Lever, widget: widgets.Widget) -> widgets.Widget:
+    """A slider with its label (and unit, on hover) on its own line, never cut off."""
+    if not isinstance(widget, (widgets.IntSlider, widgets.FloatSlider)):
+        return widget
+    label = widgets.HTML(f'<span title="{spec.unit}">{spec.label}</span>', layout=widgets.Layout(margin="6px 0 0 0"))
+    return widgets.VBox([label, widget], layout=FULL_WIDTH)
 
 
 class Levers:
@@ -74,28 +81,23 @@ class Levers:
 
     def __init__(self, title: str, arrangement_name: str = "silos"):
         self.title = title
-        table = lever_table()
-        self.specs: dict[str, Lever] = table
-        self.place_levers = {k: slider(table[k]) for k in ("population", "years", "funding_headroom",
-                                                             "shock_correlation", "emergency_marginal_rate")}
-        self.link_levers = {k: slider(lv) for k, lv in table.items() if lv.group == "links"}
-        self.line_levers = {k: slider(lv) for k, lv in table.items() if lv.group == "services"}
-        self.investment_line = widgets.Dropdown(options=list(UPSTREAM_SERVICES),
-                                                value=table["investment_line"].default,
-                                                description="invest upstream in", layout=FULL_WIDTH,
-                                                style={"description_width": "40%"})
-        self.investment = slider(table["upstream_investment"])
+        self.specs: dict[str, Lever] = {}
+        self.place_levers = self._controls(PLACE_LEVERS)
+        self.link_levers = self._controls(f.name for f in dataclasses.fields(Links))
+        self.line_levers = self._controls(f"{s}__{attr}" for s in SERVICES for attr in LINE_FIELDS)
+        self.investment_line = self._controls(["investment_line"])["investment_line"]
+        self.investment = self._controls(["upstream_investment"])["upstream_investment"]
         self.arrangement_name = widgets.Dropdown(options=list(REGISTRY), value=arrangement_name,
-                                                 description="arrangement", layout=FULL_WIDTH,
-                                                 style={"description_width": "40%"})
-        self.option_levers = {(name, option): slider(table[f"{name}.{option}"])
-                              for name, option in _arrangement_options()}
+                                                 description="Arrangement", layout=FULL_WIDTH,
+                                                 style={"description_width": "initial"})
+        self.option_levers = {(name, f.name): self._controls([f"{name}.{f.name}"])[f"{name}.{f.name}"]
+                              for name, cls in REGISTRY.items() for f in dataclasses.fields(cls)}
         self.options_box = widgets.VBox(layout=FULL_WIDTH)
         self.arrangement_name.observe(lambda _: self._show_options(), names="value")
         self._show_options()
 
-        def group(keys_widgets):
-            return widgets.VBox([labelled(table[k], w) for k, w in keys_widgets], layout=FULL_WIDTH)
+        def group(items):
+            return widgets.VBox([labelled(self.specs[k], w) for k, w in items], layout=FULL_WIDTH)
 
         sections = [("The place", group(self.place_levers.items())),
                     ("Links between services", group(self.link_levers.items()))]
@@ -106,9 +108,16 @@ class Levers:
                                  layout=FULL_WIDTH)
         self.widget = widgets.VBox([
             self.arrangement_name, self.options_box,
-            self.investment_line, labelled(table["upstream_investment"], self.investment),
+            self.investment_line, labelled(self.specs["upstream_investment"], self.investment),
             widgets.HTML("<b>More levers</b>"), more,
         ], layout=FULL_WIDTH)
+
+    def _controls(self, keys) -> dict[str, widgets.Widget]:
+        out = {}
+        for key in keys:
+            self.specs[key] = lever(key)
+            out[key] = control(self.specs[key])
+        return out
 
     def _show_options(self):
         name = self.arrangement_name.value
@@ -121,9 +130,9 @@ class Levers:
                 self.investment_line, self.investment, self.arrangement_name, *self.option_levers.values()]
 
     def sliders(self) -> dict[str, widgets.Widget]:
-        """Each number lever's widget by its key in the lever table."""
+        """Each lever's widget by the name the lever table knows it by."""
         out = {**self.place_levers, **self.link_levers, **self.line_levers,
-               "upstream_investment": self.investment}
+               "investment_line": self.investment_line, "upstream_investment": self.investment}
         out.update({f"{n}.{o}": w for (n, o), w in self.option_levers.items()})
         return out
 
@@ -134,11 +143,6 @@ class Levers:
     def arrangement(self):
         name = self.arrangement_name.value
         return arrangement(name, **{o: w.value for (n, o), w in self.option_levers.items() if n == name})
-
-
-def _arrangement_options() -> list[tuple[str, str]]:
-    import dataclasses
-    return [(name, f.name) for name, cls in REGISTRY.items() for f in dataclasses.fields(cls)]
 
 
 class Comparison:
@@ -217,9 +221,9 @@ def income_by_organisation(levers: Levers) -> pd.DataFrame:
     """Lesson 1: each organisation's mean yearly income, cost and surplus (£m), deterministic run."""
     run = simulate(levers.place(), levers.arrangement(), upstream_investment=levers.investment.value,
                    investment_line=levers.investment_line.value)
-    means = run.groupby("organisation", observed=True)[["income", "cost", "surplus", "activity"]].mean()
+    means = mean_by_organisation(run)
     means[["income", "cost", "surplus"]] /= 1e6
-    out = means.rename(columns={"income": "income £m", "cost": "cost £m", "surplus": "surplus £m"}).reset_index()
+    out = means.rename(columns={"income": "income £m", "cost": "cost £m", "surplus": "surplus £m"})
     out.insert(0, "arrangement", levers.arrangement_name.value)
     return out
 
@@ -259,18 +263,18 @@ def _scenario_bars(frame: pd.DataFrame, value: str, title: str, axis_format: str
 
 
 def surplus_chart(frame: pd.DataFrame) -> alt.Chart:
-    return _scenario_bars(frame.assign(scenario=frame["scenario"] + ": " + frame["arrangement"]),
+    return _scenario_bars(frame.assign(scenario=frame["scenario"].str.cat(frame["arrangement"], sep=": ")),
                           "surplus £m", "Mean yearly surplus of each organisation", ",.1f", "£ million a year")
 
 
 def wrong_pocket_chart(frame: pd.DataFrame) -> alt.Chart:
-    return _scenario_bars(frame.assign(scenario=frame["scenario"] + ": " + frame["arrangement"]),
+    return _scenario_bars(frame.assign(scenario=frame["scenario"].str.cat(frame["arrangement"], sep=": ")),
                           "surplus_change", "Change in each organisation's yearly surplus (negative: it pays)",
                           ",.0f", "£ a year")
 
 
 def deficit_chart(frame: pd.DataFrame) -> alt.Chart:
-    return _scenario_bars(frame.assign(scenario=frame["scenario"] + ": " + frame["arrangement"]),
+    return _scenario_bars(frame.assign(scenario=frame["scenario"].str.cat(frame["arrangement"], sep=": ")),
                           "chance_of_deficit", "Chance of a deficit in a year", ".0%", "share of years in deficit")
 
 

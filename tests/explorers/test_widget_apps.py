@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from carepool.arrangements import arrangement
+from carepool.levers import lever
 from carepool.parameters import default
 from carepool.place import default_place
 from carepool.questions import deficit_risk, wrong_pocket
@@ -32,8 +33,8 @@ def _model_default(key: str):
         return getattr(place, key)
     if hasattr(place.links, key):
         return getattr(place.links, key)
-    if key == "upstream_investment":
-        return default("simulation.upstream_investment")
+    if key in ("upstream_investment", "investment_line"):
+        return default(f"simulation.{key}")
     return default(f"arrangements.{key}")
 
 
@@ -70,12 +71,13 @@ def test_every_slider_starts_at_the_models_default_and_keeps_it_when_drawn(app):
 
 
 def test_slider_bounds_and_steps_are_the_lever_tables(app):
-    table = widgets.lever_table()
     for key, control in app.left.sliders().items():
-        lever = table[key]
+        spec = lever(key)
         if hasattr(control, "step"):
-            assert (control.min, control.max, control.step) == (lever.low, lever.high, lever.step), key
-        assert lever.low <= lever.default <= lever.high if lever.kind in ("float", "int") else True
+            assert (control.min, control.max, control.step) == (spec.explore_min, spec.explore_max, spec.step), key
+            assert control.description == spec.label
+        elif hasattr(control, "options"):
+            assert tuple(control.options) == spec.choices, key
 
 
 def test_readouts_are_plain_numbers_never_exponents(app):
@@ -87,9 +89,10 @@ def test_readouts_are_plain_numbers_never_exponents(app):
         for value in (control.min, control.value, control.max):
             shown = format(value, fmt)
             assert "e" not in shown, (key, shown)
-        if fmt.endswith("f"):
-            decimals = int(fmt.split(".")[1][:-1])
-            assert decimals >= max(0, -math.floor(math.log10(control.step) + 1e-9)), key  # each step visible
+        # Every point of the grid reads differently: the readout never hides a step.
+        grid = lever(key).grid()
+        shown = [format(v, fmt) for v in grid]
+        assert len(set(shown)) == len(grid), (key, shown[:5])
 
 
 def test_sliders_fill_their_column(app):
@@ -125,12 +128,12 @@ def test_the_wrong_pocket_app_follows_its_levers_and_matches_carepool():
     app = widgets.wrong_pocket_app()
     side = app.left
     before_svg, right_before = app.chart_view.value, app.result(app.right).copy()
-    side.link_levers["avoided_acute_cost_per_pound"].value = 0.3
+    side.link_levers["avoided_acute_cost_per_pound"].value = 0.35
     side.investment.value = 4_000_000
     side.investment_line.value = "community"
     side.arrangement_name.value = "section75"
     side.option_levers[("section75", "pooled_fraction")].value = 0.5
-    expected = wrong_pocket(default_place(avoided_acute_cost_per_pound=0.3), investment_line="community",
+    expected = wrong_pocket(default_place(avoided_acute_cost_per_pound=0.35), investment_line="community",
                             amount=4_000_000, arrangements=[arrangement("section75", pooled_fraction=0.5)])
     pd.testing.assert_frame_equal(app.result(side), expected)
     assert app.chart_view.value != before_svg
@@ -170,11 +173,22 @@ def test_the_sharing_risk_app_matches_carepools_deficit_risk():
     assert "chance of deficit" in app.table.value
 
 
-def test_a_bad_lever_value_shows_the_models_message_and_keeps_the_last_answer():
-    app = widgets.wrong_pocket_app()
-    before = app.result(app.left).copy()
-    app.left.place_levers["population"].value = 0.0
-    assert "population must be" in app.error.value and "Scenario A" in app.error.value
+def test_a_rejected_scenario_shows_the_models_message_and_keeps_the_last_answer():
+    """The sliders offer only the lever table's explore range, which the model accepts; a question
+    that still rejects a combination (here: more than 600 thousand people under a Section 75 fund)
+    must say so in the app, naming the field, not fail silently or blank the chart."""
+    from carepool.validation import ModelInputError
+
+    def picky(side):
+        if side.place_levers["population"].value > 600_000:
+            raise ModelInputError("population", "at most 600000 for this test question", 700_000)
+        return widgets.who_gains_and_who_pays(side)
+
+    app = widgets.Comparison("test", picky, widgets.wrong_pocket_chart)
+    before, chart_before = app.result(app.left).copy(), app.chart_view.value
+    app.left.place_levers["population"].value = 700_000
+    assert "population must be at most 600000" in app.error.value and "Scenario A" in app.error.value
     pd.testing.assert_frame_equal(app.result(app.left), before)
+    assert app.chart_view.value == chart_before
     app.left.place_levers["population"].value = 200_000
     assert app.error.value == ""
