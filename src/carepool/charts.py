@@ -32,5 +32,11 @@ def _vl_version() -> str:
 
 
 def offline() -> None:
-    """Draw this kernel's Altair charts interactively with no request to another host."""
-    alt.renderers.enable("jupyter", offline=True)
+    """Draw this kernel's Altair charts interactively with no request to another host.
+
+    Only replaces Altair's own ``default`` renderer: a kernel whose charts are
+    already drawn another way on purpose (the book's build writes them for the
+    site's vendored Vega) is left as it is.
+    """
+    if alt.renderers.active == "default":
+        alt.renderers.enable("jupyter", offline=True)
