@@ -20,10 +20,12 @@ import altair as alt
 
 
 def svg(chart: alt.TopLevelMixin) -> str:
-    """The chart drawn as an SVG document, by the Vega-Lite version Altair writes."""
+    """The chart drawn as an SVG document, by the Vega-Lite version Altair writes; it shrinks
+    to fit a narrow column (it has a viewBox) and never grows past its own size."""
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(chart.to_dict(), vl_version=_vl_version())
+    drawn = vlc.vegalite_to_svg(chart.to_dict(), vl_version=_vl_version())
+    return drawn.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
 
 
 def _vl_version() -> str:

@@ -167,11 +167,13 @@ class Comparison:
                 control.observe(lambda _, side=side: self.update(side), names="value")
         self._redraw()
         tabs = widgets.Tab(children=[self.left.widget, self.right.widget], titles=SCENARIOS, layout=FULL_WIDTH)
-        controls = widgets.VBox([tabs], layout=widgets.Layout(width="40%", min_width="320px"))
+        # Side by side where there is room; the results wrap under the levers on a narrow screen.
+        controls = widgets.VBox([tabs], layout=widgets.Layout(flex="2 1 320px", min_width="300px"))
         results = widgets.VBox([self.error, self.chart_view, self.table],
-                               layout=widgets.Layout(width="60%", padding="0 0 0 16px"))
+                               layout=widgets.Layout(flex="3 1 420px", min_width="300px", padding="0 0 0 12px"))
         header = widgets.HTML(f"<h3>{title}</h3>" + (f"<p>{note}</p>" if note else ""))
-        self.widget = widgets.VBox([header, widgets.HBox([controls, results], layout=FULL_WIDTH)],
+        self.widget = widgets.VBox([header, widgets.HBox([controls, results],
+                                                         layout=widgets.Layout(width="auto", flex_flow="row wrap"))],
                                    layout=FULL_WIDTH)
 
     def result(self, side: Levers) -> pd.DataFrame:

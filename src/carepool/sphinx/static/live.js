@@ -1,7 +1,7 @@
 // Widget pages: the saved app is a snapshot with every control switched off,
 // until "Run live" connects a Jupyter kernel through the vendored Thebe.
 // Configuration: the JSON in #carepool-live-config (see carepool/sphinx/live.py).
-(function () {
+function carepoolLive() {
   "use strict";
   var configEl = document.getElementById("carepool-live-config");
   if (!configEl) return;
@@ -10,11 +10,14 @@
   body.classList.add("carepool-snapshot");
 
   var CONTROLS = "input, select, button, textarea, [tabindex], .noUi-target, .noUi-handle";
+  // Outputs that hold a saved widget (not, say, a Vega chart, which works without a kernel).
+  var WIDGET_OUTPUTS = ".cell_output:has(.jupyter-widgets), " +
+    ".cell_output:has(script[type='application/vnd.jupyter.widget-view+json'])";
 
   // Every control of a saved widget: disabled, out of the tab order, marked for assistive technology.
   function switchOff(root) {
     if (!body.classList.contains("carepool-snapshot")) return;
-    root.querySelectorAll(".cell_output").forEach(function (output) {
+    root.querySelectorAll(WIDGET_OUTPUTS).forEach(function (output) {
       output.setAttribute("inert", "");
       output.querySelectorAll(CONTROLS).forEach(function (el) {
         if ("disabled" in el) el.disabled = true;
@@ -50,6 +53,10 @@
   function loadThebe() {
     if (window.thebe && window.thebe.bootstrap) return Promise.resolve(window.thebe);
     return new Promise(function (resolve, reject) {
+      var style = document.createElement("link");
+      style.rel = "stylesheet";
+      style.href = config.thebe.replace(/index\.js$/, "thebe.css");
+      document.head.appendChild(style);
       var script = document.createElement("script");
       script.src = config.thebe;
       script.onload = function () { resolve(window.thebe); };
@@ -59,20 +66,24 @@
   }
 
   // Thebe finds cells by [data-executable] and their outputs by [data-output], in order.
+  // A widget's saved output is replaced by the kernel's; any other output (a chart
+  // that works without a kernel) stays, and the kernel's goes to a hidden box.
   function markCells() {
+    var widgetOutputs = Array.prototype.slice.call(document.querySelectorAll(WIDGET_OUTPUTS));
     document.querySelectorAll("div.cell").forEach(function (cell) {
       var source = cell.querySelector(".cell_input pre");
       if (!source) return;
       source.setAttribute("data-executable", "true");
       source.setAttribute("data-language", "python");
       var output = cell.querySelector(".cell_output");
-      if (!output) {
+      if (!output || widgetOutputs.indexOf(output) < 0) {
         output = document.createElement("div");
-        output.className = "cell_output";
-        cell.appendChild(output);
+        output.hidden = true;
+        source.closest(".cell_input").after(output);
+      } else {
+        output.innerHTML = "";
+        output.removeAttribute("inert");
       }
-      output.innerHTML = "";  // the saved snapshot goes; the kernel's output replaces it
-      output.removeAttribute("inert");
       output.setAttribute("data-output", "true");
     });
   }
@@ -87,7 +98,8 @@
       mountRestartButton: false,
       mountRestartAllButton: false,
       predefinedOutput: false,
-      kernelOptions: { name: "python3", kernelName: "python3", path: config.notebook.replace(/[^/]*$/, "") || "." },
+      // The notebook's own path: the kernel starts in its folder, as in Jupyter.
+      kernelOptions: { kernelName: "python3", path: config.notebook },
     };
     if (server.kind === "binder") {
       options.useBinder = true;
@@ -133,4 +145,7 @@
       });
     });
   }
-})();
+}
+// Loaded in the page's head: wait for the body and the banner.
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", carepoolLive);
+else carepoolLive();
