@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import secrets
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,11 +36,30 @@ def start(book_port: int, jupyter_port: int) -> tuple[list[subprocess.Popen], st
         sys.executable, "-m", "jupyter_server", "--no-browser", "--ip=127.0.0.1", f"--port={jupyter_port}",
         "--port-retries=0", f"--ServerApp.root_dir={ROOT}", f"--IdentityProvider.token={token}",
         f"--ServerApp.allow_origin={book}", "--ServerApp.allow_remote_access=False",
+        # Jupyter refuses root unless told; a container's only user often is root.
+        *(["--allow-root"] if os.geteuid() == 0 else []),
     ], cwd=ROOT)
     site = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(SITE),
                              str(book_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ANNOUNCE.write_text(json.dumps({"baseUrl": f"http://127.0.0.1:{jupyter_port}", "token": token}))
+    base = f"http://127.0.0.1:{jupyter_port}"
+    _wait_until_up(f"{base}/api/status?token={token}", jupyter)
+    ANNOUNCE.write_text(json.dumps({"baseUrl": base, "token": token}))
     return [jupyter, site], book
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+    """Announce the server only once it answers, so "Run live" never finds it half-started."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit("live: the Jupyter server stopped while starting (see its messages above)")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(1)
+    process.terminate()
+    sys.exit(f"live: the Jupyter server did not answer within {timeout:.0f} s")
 
 
 def stop(processes: list[subprocess.Popen]) -> None:

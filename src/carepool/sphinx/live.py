@@ -73,6 +73,7 @@ def _add_to_widget_pages(app: Sphinx, pagename, templatename, context, doctree) 
     config = {
         "thebe": pathto(f"_static/{THEBE}", 1),
         "localServer": pathto(f"_static/{LOCAL_SERVER_FILE}", 1),
+        "requirejs": pathto("_static/vendor/require.js", 1),
         "notebook": Path(app.env.doc2path(pagename, False)).as_posix(),
         **{k: settings[k] for k in DEFAULTS},
     }

@@ -50,8 +50,19 @@ function carepoolLive() {
       });
   }
 
+  // thebe-core fetches require.js from a CDN by a fixed address; give it the site's own copy.
+  var REQUIREJS_CDN = "https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js";
+  function serveRequireJsLocally() {
+    var ownFetch = window.fetch.bind(window);
+    window.fetch = function (input, init) {
+      var url = typeof input === "string" ? input : input && input.url;
+      return ownFetch(url === REQUIREJS_CDN ? config.requirejs : input, init);
+    };
+  }
+
   function loadThebe() {
     if (window.thebe && window.thebe.bootstrap) return Promise.resolve(window.thebe);
+    serveRequireJsLocally();
     return new Promise(function (resolve, reject) {
       var style = document.createElement("link");
       style.rel = "stylesheet";
@@ -66,13 +77,14 @@ function carepoolLive() {
   }
 
   // Thebe finds cells by [data-executable] and their outputs by [data-output], in order.
-  // A widget's saved output is replaced by the kernel's; any other output (a chart
-  // that works without a kernel) stays, and the kernel's goes to a hidden box.
+  // A widget's saved output is replaced by the kernel's. A cell whose saved output is a
+  // chart that works without a kernel is not run at all; other cells (imports,
+  // definitions) run with their output in a hidden box.
   function markCells() {
     var widgetOutputs = Array.prototype.slice.call(document.querySelectorAll(WIDGET_OUTPUTS));
     document.querySelectorAll("div.cell").forEach(function (cell) {
       var source = cell.querySelector(".cell_input pre");
-      if (!source) return;
+      if (!source || cell.querySelector(".cell_output .carepool-chart")) return;
       source.setAttribute("data-executable", "true");
       source.setAttribute("data-language", "python");
       var output = cell.querySelector(".cell_output");
@@ -98,6 +110,7 @@ function carepoolLive() {
       mountRestartButton: false,
       mountRestartAllButton: false,
       predefinedOutput: false,
+      mathjaxUrl: "",  // no MathJax 2 from a CDN: the apps show no mathematics
       // The notebook's own path: the kernel starts in its folder, as in Jupyter.
       kernelOptions: { kernelName: "python3", path: config.notebook },
     };
@@ -141,7 +154,8 @@ function carepoolLive() {
       }).catch(function (err) {
         console.error(err);
         button.disabled = false;
-        say("Could not start the live app: " + err.message);
+        say("Could not start the live app: " + ((err && err.message) || String(err)) +
+            ". Is the Jupyter server still running?");
       });
     });
   }
