@@ -7,13 +7,16 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 VENDOR := _vendor/vendor
 
-.PHONY: setup book serve test bench clean system-packages
+.PHONY: setup book serve test check bench clean system-packages
 
-# The virtualenv, reinstalled when pyproject.toml changes.
-$(STAMP): pyproject.toml
+# The three parts of src/ (see pyproject.toml), each installed editable, and
+# the test tools; reinstalled when a pyproject.toml changes. pip 25.1 or later
+# reads the `test` dependency group.
+PARTS := src/model src/book src/grading
+$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PARTS))
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet $(addprefix -e ,$(PARTS)) --group test
 	touch $@
 
 # Vendored JavaScript from the npm registry, pinned by package-lock.json.
@@ -35,17 +38,24 @@ serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
 
 # Debian's packages the tests need: Chromium for the browser tests (Playwright
-# cannot download one here) and bubblewrap for the autograding sandbox.
-SYSTEM_PACKAGES := chromium:chromium bwrap:bubblewrap
+# cannot download one here), bubblewrap for the autograding sandbox and
+# PostgreSQL for the shared gradebook's tests.
+SYSTEM_PACKAGES := chromium bubblewrap postgresql
 system-packages:
-	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
-	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	@missing=""; for pkg in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
 test: setup system-packages
 	$(BIN)/python -m pytest
+
+# The fast part, for contributors: the model, the corpus, the parts' borders
+# and the text, with no book build, browser, grading or fresh virtualenv.
+FAST := not build and not browser and not grading and not packaging
+check: setup
+	$(BIN)/python -m pytest -m "$(FAST)"
 
 bench: setup
 	$(BIN)/python benchmarks/bench_model.py && $(BIN)/python benchmarks/bench_explorers.py

@@ -21,8 +21,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 sys.path.insert(0, str(ROOT))
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.explorers.browser import PAGES  # noqa: E402
+from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS, explorer_pages  # noqa: E402
 
 AIM_MS = 100.0
 # Each explorer's input to move and the values to alternate between.
@@ -70,6 +69,7 @@ def main() -> int:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         print(f"{'explorer':22} {'median ms':>10} {'page':>40} {'page weight':>12}")
+        pages = explorer_pages(SITE)
         for name, (param, values) in MOVES.items():
             page = browser.new_context().new_page()
             loaded = []
@@ -83,12 +83,12 @@ def main() -> int:
             page.route("**/*", route)
             page.on("requestfinished", lambda req: loaded.append(req.sizes()["responseBodySize"]))
             fragment = f"#{name}.{CONTEXT[name]}" if name in CONTEXT else ""
-            page.goto(f"{url}/{PAGES[name]}{fragment}", wait_until="networkidle")
+            page.goto(f"{url}/{pages[name]}{fragment}", wait_until="networkidle")
             page.wait_for_function(f"() => document.getElementById('explorer-{name}').vegaView")
             times = [page.evaluate(TIME_JS, [f"explorer-{name}", param, values[i % 2]]) for i in range(REPEATS)]
             median = statistics.median(times[1:])  # the first includes warm-up
             weight = sum(loaded) / 1024
-            print(f"{name:22} {median:10.1f} {PAGES[name]:>40} {weight:9,.0f} KB")
+            print(f"{name:22} {median:10.1f} {pages[name]:>40} {weight:9,.0f} KB")
             if median > AIM_MS:
                 slow.append(name)
             page.context.close()

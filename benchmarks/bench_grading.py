@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from carepool.grading.autograde import GRADED, grade_class  # noqa: E402
-from carepool.grading.release import release_all  # noqa: E402
+from coursegrading.autograde import GRADED, grade_class  # noqa: E402
+from coursegrading.release import release_all  # noqa: E402
 from tests.exercises.kit import reference_answers, submit, with_answers, wrong_answers  # noqa: E402
 
 

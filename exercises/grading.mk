@@ -23,7 +23,7 @@ define need_assignment
 endef
 
 release: setup
-	$(NBG_PATH) $(BIN)/python -m carepool.grading.release --course $(COURSE) --book $(STUDENT_BOOK)
+	$(NBG_PATH) $(BIN)/python -m coursegrading.release --course $(COURSE) --book $(STUDENT_BOOK)
 
 # ZIP is the file downloaded from the LMS; its files are named
 # <student>_<anything>_<notebook>.ipynb (see book/instructors/collect.md).
@@ -37,7 +37,7 @@ collect: setup
 autograde: setup
 	$(call need_assignment)
 	@case "$(SANDBOX)" in on|off) ;; *) echo "SANDBOX must be on or off, not '$(SANDBOX)'"; exit 2;; esac
-	$(NBG_PATH) $(BIN)/python -m carepool.grading.autograde $(ASSIGNMENT) --course $(COURSE) \
+	$(NBG_PATH) $(BIN)/python -m coursegrading.autograde $(ASSIGNMENT) --course $(COURSE) \
 		$(if $(CELL_TIMEOUT),--cell-timeout $(CELL_TIMEOUT)) \
 		$(if $(filter off,$(SANDBOX)),--no-sandbox)
 

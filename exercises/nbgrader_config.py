@@ -22,12 +22,12 @@ c.CourseDirectory.root = str(Path(__file__).resolve().parent)
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 
-# Students' code runs in the sandbox (carepool.grading.sandbox: bubblewrap, no
+# Students' code runs in the sandbox (coursegrading.sandbox: bubblewrap, no
 # network, no instructor file, the unprivileged user nobody) whenever this
 # course autogrades: `make autograde`, `nbgrader autograde` and formgrader's
 # autograde button alike. `make autograde ... SANDBOX=off` (or the command
 # line's --no-sandbox) turns it off for one run; see the instructor guide.
-c.Execute.kernel_manager_class = "carepool.grading.sandbox.SandboxedKernelManager"
+c.Execute.kernel_manager_class = "coursegrading.sandbox.SandboxedKernelManager"
 
 # Released notebooks keep their tests visible but never the hidden ones.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
@@ -35,7 +35,7 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.ClearHiddenTests.enforce_metadata = True
 
 # A student's deleted graded cell is not put back for them: the submission is
-# reported as broken before grading (see carepool.grading.submissions).
+# reported as broken before grading (see coursegrading.submissions).
 c.OverwriteCells.add_missing_cells = False
 
 # Editor checkpoints and Python caches never belong in a release.
@@ -50,6 +50,6 @@ c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[A-Za-z0-9.\-]+)_(?
 # strip them, and any error that quotes them, before students see it.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "carepool.grading.feedback.RedactHiddenTests",
+    "coursegrading.feedback.RedactHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -1,4 +1,11 @@
-"""Shared fixtures: the repository root and the built book."""
+"""Shared fixtures (the repository root, the built book, the site in Chromium)
+and the markers that group the tests.
+
+Markers are given by what a test uses, so they cannot drift from it: a test
+that builds the book is `build`, one that opens Chromium is `browser`, one
+under tests/exercises runs nbgrader and is `grading`. `make check` runs the
+rest (model, corpus, text) in well under a minute.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +20,23 @@ from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+
 BIN = Path(sys.executable).parent
+
+# What a test uses -> its marker.
+FIXTURE_MARKERS = {"built_book": "build", "site_url": "build", "sphinx_site": "build", "book_build": "build",
+                   "browser": "browser", "page": "browser", "visit": "browser"}
+FOLDER_MARKERS = {"model": "model", "corpus": "model", "structure": "model", "text": "text",
+                  "exercises": "grading"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        folder = Path(str(item.path)).relative_to(ROOT / "tests").parts[0]
+        names = {FOLDER_MARKERS.get(folder)} | {FIXTURE_MARKERS.get(f) for f in item.fixturenames}
+        for name in sorted(n for n in names if n):
+            item.add_marker(name)
 
 
 def build_book(source: Path) -> subprocess.CompletedProcess:
@@ -25,6 +47,12 @@ def build_book(source: Path) -> subprocess.CompletedProcess:
         text=True,
         timeout=1800,
     )
+
+
+@pytest.fixture(scope="session")
+def book_build():
+    """The strict build as a function of a book's folder (for copies made by a test)."""
+    return build_book
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +85,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = ROOT / "test-artifacts"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -77,15 +104,11 @@ def site_url(built_book: Path):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's browser is Debian's Chromium (Playwright cannot download one here)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @dataclass
@@ -133,11 +156,3 @@ def visit(browser, site_url):
     yield open_page
     for context in contexts:
         context.close()
-
-
-def save_screenshot(page, name: str) -> Path:
-    """Keep a screenshot as a test artefact in test-artifacts/."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

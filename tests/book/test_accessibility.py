@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.book.test_offline_site import site_pages
-from tests.conftest import ROOT
+from tests.support import ROOT, site_pages
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 

@@ -6,21 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, save_screenshot
+from tests.support import ROOT, save_screenshot, site_pages
 
 SITE = ROOT / "_build" / "html"
-
-
-def site_pages() -> list[str]:
-    """Every page of the built site (collected after the build fixture ran).
-
-    Theme templates and copied assets under _static are not pages.
-    """
-    return sorted(
-        p.relative_to(SITE).as_posix()
-        for p in SITE.rglob("*.html")
-        if p.relative_to(SITE).parts[0] not in ("_static", "_sources", "_images")
-    )
 
 
 def test_every_page_loads_with_no_console_error_and_no_outside_request(built_book, visit):

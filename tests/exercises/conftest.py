@@ -105,7 +105,7 @@ def graded(released, tmp_path_factory) -> GradedClass:
         result.outputs[assignment] = (run.stdout, run.stderr)
 
     # After grading, the resubmitter sends a broken notebook and is graded again.
-    from carepool.grading.autograde import grade_one
+    from coursegrading.autograde import grade_one
     submit(course, "resubmitter", a, "{ not a notebook")
     result.resubmitter_outcome = grade_one(course, a, "resubmitter", cell_timeout=CELL_TIMEOUT)
     return result

@@ -52,7 +52,7 @@ def make(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
 
 
 def nbgrader(course: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    from carepool.grading.course import run_nbgrader
+    from coursegrading.course import run_nbgrader
 
     return run_nbgrader(course, *args, timeout=timeout)
 

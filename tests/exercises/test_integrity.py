@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from carepool.grading.autograde import FAILED, MISSING, grade_one
-from carepool.grading.submissions import problem_with
+from coursegrading.autograde import FAILED, MISSING, grade_one
+from coursegrading.submissions import problem_with
 from tests.exercises.conftest import source_nb
 from tests.exercises.kit import CELL_TIMEOUT, autograded_points, scores
 
@@ -82,7 +82,7 @@ def test_grading_an_unknown_student_reports_them_missing(graded):
 
 
 def test_a_cell_timeout_below_one_second_is_refused(graded):
-    from carepool.grading.autograde import autograde_submission
+    from coursegrading.autograde import autograde_submission
 
     with pytest.raises(ValueError, match="cell_timeout"):
         autograde_submission(graded.course, "paying_providers", "reference", cell_timeout=0)

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 
-from carepool.grading.release import instructor_only_text
+from coursegrading.release import instructor_only_text
 from tests.exercises.conftest import source_nb
 from tests.exercises.kit import ASSIGNMENTS, ROOT, make, text
 

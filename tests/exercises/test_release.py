@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from tests.exercises.conftest import release_nb, source_nb
-from carepool.grading.course import BIN, nbgrader_env
+from coursegrading.course import BIN, nbgrader_env
 from tests.exercises.kit import ASSIGNMENTS, autograded_points, cells_by_id, reference_answers, text, with_answers
 
 

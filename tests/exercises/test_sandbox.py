@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from carepool.grading.autograde import FAILED, GRADED, grade_class
-from carepool.grading.feedback import split_hidden
-from carepool.grading.submissions import folder_problem
+from coursegrading.autograde import FAILED, GRADED, grade_class
+from coursegrading.feedback import split_hidden
+from coursegrading.submissions import folder_problem
 from tests.exercises.conftest import release_nb, source_nb
 from tests.exercises.kit import (CELL_TIMEOUT, ROOT, autograded_points, make, nbgrader, read_nb, reference_answers,
                                  scores, submit, text, with_answers)
@@ -249,7 +249,7 @@ def test_grading_refuses_to_run_unsandboxed_when_bubblewrap_is_missing(attacked,
     shutil.copytree(attacked.course, course)
     before = hashlib.sha256((course / "gradebook.db").read_bytes()).hexdigest()
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no /usr/bin, so no bwrap
-    run = subprocess.run([sys.executable, "-m", "carepool.grading.autograde", A, "--course", str(course)],
+    run = subprocess.run([sys.executable, "-m", "coursegrading.autograde", A, "--course", str(course)],
                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert run.returncode != 0
     assert "bubblewrap" in run.stderr and "--no-sandbox" in run.stderr and "SANDBOX=off" in run.stderr
@@ -271,7 +271,7 @@ def test_plain_nbgrader_autograde_in_the_course_is_sandboxed_too(attacked):
 
 def test_a_course_cloned_under_tmp_is_reachable_by_the_unprivileged_kernel():
     # /tmp inside the sandbox is an empty tmpfs: the folders leading to a venv under it must be made, passable.
-    from carepool.grading.sandbox import _parents
+    from coursegrading.sandbox import _parents
 
     made = _parents(Path("/tmp/clone/.venv"), bound=[])
     assert made == ["--perms", "0755", "--dir", "/tmp/clone"]

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from carepool import ModelInputError, explorers, payments, widgets
+from carepool import ModelInputError, payments, widgets
 from carepool.arrangements import arrangement, budgets
 from carepool.levers import lever
-from carepool.offline_charts import bound_inputs
 from carepool.parameters import default
 from carepool.place import default_place
 from carepool.questions import deficit_risk, wrong_pocket
+from coursebook import explorers
+from coursebook.offline_charts import bound_inputs
+
+# The explorers are computed while the book builds: these tests repeat that work.
+pytestmark = pytest.mark.build
 
 
 def test_the_alliance_shares_run_from_budget_proportional_to_equal():
@@ -34,9 +38,9 @@ def test_the_marginal_rate_line_is_carepools_payment():
 
 def test_the_wrong_pocket_grid_is_carepools_answer():
     frame = explorers.wrong_pocket_frame()
-    rows = frame[(frame.line == "community") & (frame.saving == 1.4) & (frame.amount == 4.0)
+    rows = frame[(frame.line == "community") & (frame.saving == 1.05) & (frame.amount == 4.0)
                  & (frame.arrangement == "section75")]
-    expected = wrong_pocket(default_place(avoided_acute_cost_per_pound=1.4), investment_line="community",
+    expected = wrong_pocket(default_place(avoided_acute_cost_per_pound=1.05), investment_line="community",
                             amount=4e6, arrangements=["section75"])
     by_label = {explorers.ORGANISATION_LABELS[o]: v / 1e6 for o, v in zip(expected.organisation,
                                                                           expected.surplus_change)}
@@ -131,3 +135,34 @@ def test_every_widget_slider_offers_its_levers_explore_range_step_and_default():
         assert (slider.min, slider.max) == pytest.approx((spec.explore_min, spec.explore_max)), key
         assert slider.step == pytest.approx(spec.step), key
         assert slider.value == pytest.approx(spec.default), key
+
+
+# Each explorer slider that stands for a lever, and the factor from the lever's unit to the chart's.
+CHART_LEVERS = {
+    explorers.PAYING: {"rate": ("payments.emergency_marginal_rate", 1.0)},
+    explorers.WRONG_POCKET: {"amount": ("simulation.upstream_investment", 1e-6),
+                             "saving": ("links.avoided_acute_cost_per_pound", 1.0)},
+    explorers.SHARING_RISK: {"fraction": ("arrangements.section75.pooled_fraction", 1.0),
+                             "equal_weight": ("arrangements.acs.equal_weight", 1.0)},
+}
+
+
+def _chart_start_values(name):
+    chart = explorers.sharing_risk_chart(draws=200) if name == explorers.SHARING_RISK else explorers.explorer_chart(name)
+    return {p["name"]: p["value"] for p in chart.to_dict()["params"] if "bind" in p}
+
+
+@pytest.mark.parametrize("name", [explorers.PAYING, explorers.SHARING_RISK])
+def test_each_explorer_starts_at_its_levers_defaults(name):
+    values = _chart_start_values(name)
+    for param, (key, unit) in CHART_LEVERS[name].items():
+        assert values[param] == pytest.approx(lever(key).default * unit), param
+
+
+@pytest.mark.xfail(strict=True, reason="the wrong-pocket chart function (the site engineer's, issue 13) still "
+                   "starts its sliders at £5m and £0.35 instead of the levers' defaults, £1m and £0.175; "
+                   "when it reads them from carepool.levers this test passes and this marker must go")
+def test_the_wrong_pocket_explorer_starts_at_its_levers_defaults():
+    values = _chart_start_values(explorers.WRONG_POCKET)
+    for param, (key, unit) in CHART_LEVERS[explorers.WRONG_POCKET].items():
+        assert values[param] == pytest.approx(lever(key).default * unit), param

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from carepool import explorers, payments
+from carepool import payments
+from coursebook import explorers
 from carepool.arrangements import arrangement
 from carepool.parameters import default
 from carepool.place import default_place
 from carepool.questions import deficit_risk, wrong_pocket
-from tests.conftest import ARTIFACTS
+from tests.support import ARTIFACTS
 from tests.explorers.browser import open_explorer, readout, set_input, shown_number, signal, svg
 
 def save_explorer_screenshot(page, name: str) -> None:
@@ -22,7 +23,7 @@ def save_explorer_screenshot(page, name: str) -> None:
 # For each input: the scenario that makes it matter, then a new value for it.
 MOVES = {
     "paying-for-activity": [({}, "baseline", 25000), ({}, "rate", 0.8), ({}, "activity", 42000)],
-    "wrong-pocket": [({}, "investor", "community"), ({}, "amount", 8), ({}, "saving", 1.4),
+    "wrong-pocket": [({}, "investor", "community"), ({}, "amount", 8), ({}, "saving", 1.05),
                      ({}, "arrangement", "section75")],
     "sharing-risk": [({}, "arrangement", "aco"), ({"arrangement": "section75"}, "fraction", 0.9),
                      ({"arrangement": "acs"}, "equal_weight", 1)],
@@ -76,7 +77,7 @@ def test_paying_for_activity_shows_carepools_incomes(built_book, visit, baseline
 
 
 @pytest.mark.parametrize("investor, amount, saving, arr", [
-    ("social_care", 5, 0.35, "silos"), ("community", 3, 1.4, "section75"), ("social_care", 10, 0, "aco")])
+    ("social_care", 5, 0.35, "silos"), ("community", 3, 1.05, "section75"), ("social_care", 10, 0, "aco")])
 def test_wrong_pocket_shows_carepools_gains_and_payments(built_book, visit, investor, amount, saving, arr):
     name = "wrong-pocket"
     v = open_explorer(visit, name)
@@ -112,7 +113,7 @@ def test_sharing_risk_shows_carepools_chance_of_deficit(built_book, visit, input
 
 SCENARIOS = {
     "paying-for-activity": {"baseline": 35000, "rate": 0.6, "activity": 45000},
-    "wrong-pocket": {"investor": "community", "amount": 3, "saving": 1.4, "arrangement": "section75"},
+    "wrong-pocket": {"investor": "community", "amount": 3, "saving": 1.05, "arrangement": "section75"},
     "sharing-risk": {"arrangement": "section75", "fraction": 0.8, "equal_weight": 0.5},
 }
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from carepool.arrangements import (AccountableCareSystem, EnglishACO, FourPots, PooledFund, SharedSavingsACO,
-                                   SILO_ORGANISATIONS, Silos)
+from carepool.arrangements import (AccountableCareSystem, EnglishACO, FourPots, IntegratedCareBoard, PooledFund,
+                                   SharedSavingsACO, SILO_ORGANISATIONS, Silos)
 from carepool.levers import lever
 from carepool.place import SERVICES, Links, Place, ServiceLine
 
@@ -38,6 +38,8 @@ def places(draw, max_years=12):
         funding_headroom=draw(st.floats(-0.1, 0.2, **finite)),
         shock_correlation=draw(st.floats(0.0, 1.0, **finite)),
         emergency_marginal_rate=draw(st.floats(0.0, 1.0, **finite)),
+        aligned_payment_variable_rate=draw(st.floats(0.0, 1.0, **finite)),
+        emergency_baseline_lag=draw(st.integers(0, 15)),
     )
 
 
@@ -62,6 +64,7 @@ arrangements = st.one_of(
     st.builds(SharedSavingsACO, track=st.sampled_from([1, 2]), quality_score=fractions,
               sequestration=st.booleans()),
     st.just(FourPots()),
+    st.builds(IntegratedCareBoard, section75_fraction=fractions),
 )
 
 

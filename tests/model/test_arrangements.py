@@ -1,15 +1,18 @@
-"""The arrangements: picked by name, inspectable, and each paying as MODEL.md says."""
+"""The arrangements: picked by name, inspectable, and each paying as the model reference says."""
 
 from __future__ import annotations
 
 import numpy as np
-from carepool.arrangements import arrangement, arrangement_names
+import pytest
+
+from carepool.arrangements import NHS_SYSTEM, arrangement, arrangement_names, icb_budgets, nhs_system_position
+from carepool.care import care, draw_shocks
 from carepool.place import default_place
 from carepool.simulation import settle, simulate
 
 
-def test_every_arrangement_of_model_md_can_be_picked_by_name_and_inspected():
-    assert arrangement_names() == ["silos", "acs", "section75", "aco", "mssp", "four_pots"]
+def test_every_arrangement_can_be_picked_by_name_and_inspected():
+    assert arrangement_names() == ["silos", "acs", "section75", "aco", "mssp", "four_pots", "icb"]
     for name in arrangement_names():
         a = arrangement(name)
         text = a.describe()
@@ -28,10 +31,11 @@ def test_options_given_by_the_reader_replace_the_defaults():
     assert aco.withhold_rate == 0.02  # the default from arrangements.yaml
 
 
-def test_the_marginal_rate_leaves_the_hospital_with_most_of_the_cost_of_emergency_growth():
-    """On trend, emergency admissions grow above the baseline; each admission above it earns
-    30% of its price, so the trust loses 70% of the cost of the growth (planned care breaks even)."""
-    place = default_place()
+def test_a_fixed_marginal_rate_baseline_leaves_the_hospital_with_most_of_the_cost_of_emergency_growth():
+    """With the baseline fixed at the baseline year (as MRET's 2008/09 baseline was), emergency admissions
+    on trend grow above it; each admission above it earns 30% of its price, so the trust loses 70% of the
+    cost of the growth (planned care breaks even): a structural deficit that grows every year."""
+    place = default_place(emergency_baseline_lag=10)
     df = simulate(place, "silos")
     acute = df[df["organisation"] == "acute_trust"].sort_values("year")
     em = place.lines["emergency"]
@@ -39,6 +43,25 @@ def test_the_marginal_rate_leaves_the_hospital_with_most_of_the_cost_of_emergenc
     growth = baseline * (1 + em.trend_growth) ** acute["year"].to_numpy() - baseline
     expected = -(1 - place.emergency_marginal_rate) * em.unit_cost * growth
     np.testing.assert_allclose(acute["surplus"].to_numpy(), expected, rtol=1e-9)
+
+
+def test_a_baseline_re_set_each_year_leaves_a_trust_on_trend_breaking_even():
+    """A lag of 0 re-sets the baseline to each year's expected admissions: no structural deficit."""
+    df = simulate(default_place(emergency_baseline_lag=0), "silos")
+    np.testing.assert_allclose(df[df["organisation"] == "acute_trust"]["surplus"], 0.0, atol=1e-3)
+
+
+@pytest.mark.parametrize("lag", [1, 2])
+def test_a_baseline_some_years_behind_charges_the_trust_for_that_much_growth(lag):
+    """By default (lag 1) the trust bears one year's growth at the marginal rate, every year."""
+    place = default_place(emergency_baseline_lag=lag)
+    df = simulate(place, "silos")
+    acute = df[df["organisation"] == "acute_trust"].sort_values("year")
+    em, years = place.lines["emergency"], acute["year"].to_numpy()
+    base = em.activity_per_1000 * place.population / 1000
+    growth = base * (1 + em.trend_growth) ** years - base * (1 + em.trend_growth) ** np.maximum(years - lag, 0)
+    np.testing.assert_allclose(acute["surplus"], -(1 - place.emergency_marginal_rate) * em.unit_cost * growth,
+                               rtol=1e-9)
 
 
 def test_an_aco_budget_is_rebased_only_when_a_new_contract_begins():
@@ -115,3 +138,51 @@ def test_four_pots_pool_within_a_pot_and_not_across():
     for pot in ("first_contact_pot", "planned_specialist_pot", "public_health_pot"):
         np.testing.assert_allclose(a.surplus(pot), b.surplus(pot))
     assert b.surplus("continuing_care_pot").std() > a.surplus("continuing_care_pot").std()
+
+
+def test_under_the_icb_the_trust_is_paid_its_plan_and_a_fifth_of_the_price_either_side():
+    """Aligned payment: the acute trust's income is the planned activity at full price plus 20% of the
+    price for each admission above or below plan (before the system's netting)."""
+    place = default_place()
+    icb = arrangement("icb")
+    shocks = draw_shocks(place, 500, place.years, 3)
+    care_ = care(place, shocks)
+    books = icb.contracts(place, care_)
+    expected = sum(place.lines[s].unit_cost * (care_.expected[s] + 0.2 * (care_.activity[s] - care_.expected[s]))
+                   for s in ("elective", "emergency"))
+    np.testing.assert_allclose(books.books["acute_trust"]["income"], expected, rtol=1e-12)
+
+
+def test_under_the_icb_the_nhs_system_shares_one_position_and_the_council_keeps_its_own():
+    place = default_place()
+    books = settle(place, "icb", draws=500, seed=3)
+    system = nhs_system_position(books)
+    shares = {org: b / sum(icb_budgets(place).values()) for org, b in icb_budgets(place).items()}
+    for org in NHS_SYSTEM:
+        np.testing.assert_allclose(books.surplus(org), shares[org] * system, rtol=1e-9, atol=1e-3)
+    # The council is outside the NHS system: its position is its budget less the care it buys.
+    council = books.books["local_authority"]
+    np.testing.assert_allclose(books.surplus("local_authority"), council["funding"] - council["care_cost"])
+
+
+def test_a_section_75_pool_beside_the_icb_shares_part_of_the_councils_position():
+    place = default_place()
+    alone = settle(place, arrangement("icb", section75_fraction=0.0), draws=500, seed=3)
+    pooled = settle(place, arrangement("icb", section75_fraction=0.5), draws=500, seed=3)
+    assert "pooled_fund" not in alone.books and "pooled_fund" in pooled.books
+    assert pooled.surplus("local_authority").std() != alone.surplus("local_authority").std()
+
+
+def test_the_four_pot_docstring_quotes_source_004_word_for_word():
+    """Every quotation in FourPots' docstring is in source 004's text exactly as written."""
+    import re
+
+    from carepool.arrangements import FourPots
+    from carepool.corpus.texts import text
+
+    source = " ".join(text("reworking-the-nhs").split())
+    quotes = re.findall(r'"([^"]+)"', " ".join(FourPots.__doc__.split()))
+    quoted = [q for q in quotes if q != "Reworking the NHS"]
+    assert len(quoted) == 3
+    for q in quoted:
+        assert q in source, q

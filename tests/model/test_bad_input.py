@@ -1,4 +1,4 @@
-"""Every kind of bad input in MODEL.md raises an error naming the field and its allowed range."""
+"""Every kind of bad input the model reference names raises an error naming the field and its allowed range."""
 
 from __future__ import annotations
 

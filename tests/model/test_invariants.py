@@ -1,4 +1,4 @@
-"""The invariants of MODEL.md, as property-based tests over random valid places and arrangements."""
+"""The model's invariants (listed on the model reference page), as property-based tests over random valid places and arrangements."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carepool import payments, pooling
-from carepool.arrangements import (AccountableCareSystem, PooledFund, SILO_ORGANISATIONS, Silos, budgets)
+from carepool.arrangements import (NHS_SYSTEM, AccountableCareSystem, IntegratedCareBoard, PooledFund,
+                                   SILO_ORGANISATIONS, Silos, budgets, icb_budgets, nhs_system_position)
+from carepool.care import care, draw_shocks
 from carepool.place import LOCAL_AUTHORITY, NHS_COMMISSIONER
 from carepool.simulation import settle, simulate
 from tests.model.strategies import arrangements, finite, investment_for, partner_shares, places
@@ -102,6 +104,31 @@ def test_a_pooled_fund_shares_its_fraction_of_each_partners_position_by_contribu
         expected = (1 - fraction) * silos.surplus(p) + fraction * joint * silos.books[p]["funding"] / contributed
         assert_close(pooled.surplus(p), expected, _scale(silos))
     assert_close(pooled.surplus("pooled_fund"), 0.0, _scale(silos))
+
+
+@SETTINGS
+@given(place=places(), fraction=st.floats(0.0, 1.0, **finite), seed=st.integers(0, 2**32),
+       invest=st.floats(0.0, 1.0, **finite), line=st.sampled_from(["community", "social_care"]))
+def test_the_nhs_systems_net_is_the_sum_of_its_members_and_netting_makes_no_money(place, fraction, seed, invest,
+                                                                                line):
+    """Under the ICB the system's position is the sum of the ICB's and its partner trusts' positions,
+    the same before and after netting; each member ends with its budget share of it; the council and
+    the GP practices are outside the netting."""
+    arr = IntegratedCareBoard(section75_fraction=fraction)
+    ledger = settle(place, arr, draws=DRAWS, seed=seed, upstream_investment=investment_for(place, invest),
+                    investment_line=line)
+    before = arr.contracts(place, care(place, draw_shocks(place, DRAWS, place.years, seed),
+                                       investment_for(place, invest), line))
+    scale = _scale(ledger)
+    members_after = sum(ledger.surplus(org) for org in NHS_SYSTEM)
+    members_before = sum(before.surplus(org) for org in NHS_SYSTEM)
+    assert_close(nhs_system_position(ledger), members_after, scale)
+    assert_close(members_after, members_before, scale)
+    budgets_ = icb_budgets(place)
+    for org in NHS_SYSTEM:
+        assert_close(ledger.surplus(org), budgets_[org] / sum(budgets_.values()) * members_before, scale)
+    for org in (LOCAL_AUTHORITY, "gp_practices"):
+        assert_close(ledger.surplus(org), before.surplus(org), scale)
 
 
 @settings(max_examples=100, deadline=None)

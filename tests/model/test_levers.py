@@ -16,7 +16,7 @@ from carepool.arrangements import alliance_shares, arrangement
 from carepool.care import draw_shocks
 from carepool.levers import Lever, all_levers, lever
 from carepool.parameters import load_parameters
-from carepool.place import default_place
+from carepool.place import PLACE_LEVERS, default_place
 from carepool.questions import risk_summary
 from carepool.simulation import settle
 from carepool.validation import ModelInputError
@@ -30,13 +30,14 @@ NUMBERS = {k: v for k, v in LEVERS.items() if v.choices is None}
 def apply(key: str, value):
     """Put one lever's value through the model, the way a reader's input reaches it."""
     group, rest = key.split(".", 1)
-    if group == "place" or group == "links" or key == "payments.emergency_marginal_rate":
-        return default_place(**{rest: value})
+    if group == "place" or group == "links" or key in PLACE_LEVERS.values():
+        field = {k: f for f, k in PLACE_LEVERS.items()}.get(key, rest)
+        if key == "payments.aligned_payment_variable_rate":   # a place's rate, and the payment's own argument
+            payments.aligned_payment(110.0, 100.0, 1590.0, value)
+        return default_place(**{field: value})
     if group == "services":
         service, field = rest.split(".")
         return default_place(**{f"{service}__{field}": value})
-    if key == "payments.aligned_payment_variable_rate":
-        return payments.aligned_payment(110.0, 100.0, 1590.0, value)
     if key == "arrangements.acs.equal_weight":
         return alliance_shares(default_place(), value)
     if group == "arrangements":
@@ -123,12 +124,13 @@ def test_choice_levers_accept_their_choices_and_refuse_others(key):
         apply(key, "no such choice")
 
 
-def test_the_avoided_cost_lever_is_settled_once_from_no_effect_to_five_times_forders_figure():
+def test_the_avoided_cost_lever_is_settled_once_from_no_effect_to_beyond_a_pound_saved_per_pound():
     spec = lever("links.avoided_acute_cost_per_pound")
     assert (spec.minimum, spec.maximum) == (0.0, 1.75)
     grid = spec.grid()
-    # No effect (Seamer et al. 2019), Forder's 2009 figure and the midpoint default are all on the grid.
-    assert grid[0] == 0.0 and 0.35 in grid and spec.default in grid and grid[-1] == 1.75
+    # No effect (Seamer et al. 2019), Forder's 2009 figure, the midpoint default and a saving of more
+    # than £1 per £1 are all on the grid explorers and sliders offer.
+    assert grid[0] == 0.0 and 0.35 in grid and spec.default in grid and grid[-1] == 1.05
 
 
 def test_short_names_find_the_one_lever_they_name():

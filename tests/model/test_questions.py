@@ -29,7 +29,7 @@ def pocket(place):
 
 
 def test_the_wrong_pocket_covers_every_arrangement(pocket):
-    assert set(pocket["arrangement"]) == {"silos", "acs", "section75", "aco", "mssp", "four_pots"}
+    assert set(pocket["arrangement"]) == {"silos", "acs", "section75", "aco", "mssp", "four_pots", "icb"}
 
 
 def test_arrangements_only_decide_who_gets_the_net_saving(pocket, place):
@@ -39,19 +39,42 @@ def test_arrangements_only_decide_who_gets_the_net_saving(pocket, place):
         assert total == pytest.approx(net, rel=1e-9), name
 
 
-def test_in_silos_the_council_pays_and_the_nhs_keeps_the_saving(pocket, place):
-    """The wrong pocket: the council bears the whole investment; the avoided admissions are the NHS's.
+def test_with_the_baseline_re_set_each_year_the_commissioner_keeps_the_whole_saving():
+    """With a lag of 0 an avoided admission takes activity below the baseline, so the commissioner
+    saves its full price and the trust, paid less for less care, is unaffected; the council pays."""
+    place = default_place(emergency_baseline_lag=0)
+    pocket = wrong_pocket(place, investment_line="social_care", amount=AMOUNT, arrangements=["silos"])
+    saved = place.links.avoided_acute_cost_per_pound * AMOUNT
+    c = _changes(pocket, "silos")
+    assert c["local_authority"] == pytest.approx(-AMOUNT)
+    assert c["nhs_commissioner"] == pytest.approx(saved)
+    assert c["acute_trust"] == pytest.approx(0, abs=1e-3)
 
-    Emergency activity grows above the baseline every year, so each avoided
-    admission saves the commissioner only the marginal rate (30%) of its price
-    and the acute trust the remaining 70% of its cost.
-    """
+
+@pytest.mark.parametrize("lag", [None, 10])
+def test_in_silos_the_council_pays_and_the_saving_is_split_30_70_between_commissioner_and_trust(lag):
+    """The wrong pocket: the council bears the whole investment; the avoided admissions are the NHS's.
+    Emergency activity on trend is above a baseline a year or more behind, so each avoided admission
+    saves the commissioner only the marginal rate (30%) of its price and the acute trust the other 70%
+    of its cost (the default lag, 1, and a fixed baseline alike)."""
+    place = default_place() if lag is None else default_place(emergency_baseline_lag=lag)
+    pocket = wrong_pocket(place, investment_line="social_care", amount=AMOUNT, arrangements=["silos"])
     saved = place.links.avoided_acute_cost_per_pound * AMOUNT
     rate = place.emergency_marginal_rate
     c = _changes(pocket, "silos")
     assert c["local_authority"] == pytest.approx(-AMOUNT)
     assert c["nhs_commissioner"] == pytest.approx(rate * saved)
     assert c["acute_trust"] == pytest.approx((1 - rate) * saved)
+    assert c["gp_practices"] == pytest.approx(0, abs=1e-6)
+
+
+def test_under_the_icb_the_council_pays_and_the_nhs_system_shares_the_saving(pocket, place):
+    """The ICB keeps the wrong pocket between the NHS and the council: the council pays for the
+    investment, the avoided admissions are the NHS system's, shared by its members' budgets."""
+    saved = place.links.avoided_acute_cost_per_pound * AMOUNT
+    c = _changes(pocket, "icb")
+    assert c["local_authority"] == pytest.approx(-AMOUNT)
+    assert c["icb"] + c["acute_trust"] + c["community_provider"] == pytest.approx(saved)
     assert c["gp_practices"] == pytest.approx(0, abs=1e-6)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from carepool.parameters import load_parameters
-from carepool.reference import markdown
+from coursebook.reference import markdown
 
 
 def test_the_reference_page_lists_every_parameter_with_unit_and_source():
@@ -21,3 +21,36 @@ def test_the_reference_page_states_the_equations():
     page = markdown()
     assert page.count("$$") >= 10 and page.count("$$") % 2 == 0
     assert "marginal rate" in page and "never made" in page
+
+
+def test_the_reference_page_says_what_the_model_is_for_and_lists_every_arrangement():
+    from carepool.arrangements import REGISTRY
+
+    page = markdown()
+    for heading in ("## What the model is for", "## The arrangements", "## Invariants the tests hold",
+                    "## Defaults: what is calibrated and what is a lever", "## Four pots and the single emergency line"):
+        assert heading in page, heading
+    for name, cls in REGISTRY.items():
+        row = next(line for line in page.splitlines() if f"| `{name}` |" in line)
+        assert cls.budget_holder in row and cls.surplus_kept_by in row
+    assert "MODEL.md" not in page
+
+
+def test_the_reference_page_states_the_mssp_aligned_payment_and_system_equations():
+    page = markdown()
+    for phrase in ("42 CFR 425.604", "aligned payment", "sequestration", "NHS system under an ICB",
+                   "Pooled fund (section 75)", "emergency_baseline_lag"):
+        assert phrase in page, phrase
+
+
+def test_the_reference_pages_structural_deficit_figures_are_the_models():
+    """The page's figures for the acute trust with a fixed baseline are computed from the model."""
+    import numpy as np
+
+    from carepool.place import default_place
+    from carepool.simulation import settle
+
+    page = markdown()
+    ledger = settle(default_place(emergency_baseline_lag=10), "silos", draws=2000, seed=2002)
+    mean = float(np.mean(ledger.surplus("acute_trust")))
+    assert f"averages −£{abs(mean) / 1e6:,.1f}m" in page

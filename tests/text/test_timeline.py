@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from . import course_text as text
-from carepool.timeline import (
+from coursebook.timeline import (
     FIRST_YEAR,
     LAST_YEAR,
     TimelineError,
@@ -26,7 +26,7 @@ def good_event(**changes):
         "title": "Public health moves to councils",
         "description": "With a ring-fenced grant.",
         "theme": "public health",
-        "cite": "course-facts",
+        "cite": "hsca-2012",
     }
     event.update(changes)
     return event

@@ -1,0 +1,140 @@
+"""The Better Care Fund's first year against its plan: a cited data file and a chart.
+
+The figures are the National Audit Office's (``data/better_care_fund_2015_16.yaml``,
+bibliography key ``nao2017``): for each measure, the change local areas planned
+for 2015/16 and the change that happened, both against 2014/15. The chart is a
+thin layer over that file; it does no arithmetic beyond putting the two
+changes side by side.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from numbers import Real
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import yaml
+
+FIELDS = ("measure", "unit", "planned_change", "actual_change")
+PLANNED = "Planned change"
+ACTUAL = "Actual change"
+
+
+class BetterCareFundDataError(ValueError):
+    """The plan-and-outcome file is missing a field or holds a value of the wrong kind."""
+
+
+def default_path() -> Path:
+    """The packaged data file of the NAO's figures."""
+    return Path(str(resources.files("coursebook") / "data" / "better_care_fund_2015_16.yaml"))
+
+
+def measures_from_records(records: list, source: str) -> pd.DataFrame:
+    """Check raw records and return one row per measure.
+
+    Columns: measure, unit, planned_change, actual_change, source.
+    """
+    if not isinstance(source, str) or not source.strip():
+        raise BetterCareFundDataError("field 'source' is required: a key in book/references.bib")
+    if not isinstance(records, list) or not records:
+        raise BetterCareFundDataError("field 'measures' must be a non-empty list of measures")
+    rows = []
+    for number, record in enumerate(records, 1):
+        where = f"measure {number}"
+        if not isinstance(record, dict):
+            raise BetterCareFundDataError(f"{where}: must be a mapping of fields, got {record!r}")
+        unknown = set(record) - set(FIELDS)
+        if unknown:
+            raise BetterCareFundDataError(
+                f"{where}: unknown field(s) {sorted(unknown)}; allowed: {list(FIELDS)}"
+            )
+        for field in ("measure", "unit"):
+            value = record.get(field)
+            if not isinstance(value, str) or not value.strip():
+                raise BetterCareFundDataError(f"{where}: field '{field}' must be non-empty text")
+        for field in ("planned_change", "actual_change"):
+            value = record.get(field)
+            # bool is a Real in Python; a yes/no is never a count.
+            if not isinstance(value, Real) or isinstance(value, bool):
+                raise BetterCareFundDataError(
+                    f"{where} ({record['measure']}): field '{field}' must be a number "
+                    f"(a change against the year before; negative for a fall), got {value!r}"
+                )
+        rows.append({**{field: record[field] for field in FIELDS}, "source": source.strip()})
+    return pd.DataFrame(rows, columns=[*FIELDS, "source"])
+
+
+def load_measures(path: str | Path | None = None) -> pd.DataFrame:
+    """The NAO's planned and actual changes, one row per measure."""
+    path = Path(path) if path is not None else default_path()
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    if not isinstance(data, dict):
+        raise BetterCareFundDataError(f"{path}: expected a mapping with 'source' and 'measures'")
+    return measures_from_records(data.get("measures"), data.get("source"))
+
+
+def long_form(measures: pd.DataFrame) -> pd.DataFrame:
+    """One row per measure and kind of change (planned or actual), for charting."""
+    planned = measures.assign(kind=PLANNED, change=measures["planned_change"])
+    actual = measures.assign(kind=ACTUAL, change=measures["actual_change"])
+    both = pd.concat([planned, actual], ignore_index=True)
+    return both[["measure", "unit", "kind", "change", "source"]]
+
+
+def text_alternative(measures: pd.DataFrame) -> str:
+    """The chart's content in one sentence per measure, for screen readers."""
+    sentences = [
+        f"{row.measure}: planned change {row.planned_change:+,} {row.unit}, "
+        f"actual change {row.actual_change:+,} {row.unit}, both against 2014/15."
+        for row in measures.itertuples()
+    ]
+    return "Better Care Fund, 2015/16, planned against actual. " + " ".join(sentences)
+
+
+def planned_against_actual_chart(measures: pd.DataFrame | None = None) -> alt.LayerChart:
+    """Bars of the planned and the actual change for each measure, with a zero line."""
+    measures = load_measures() if measures is None else measures
+    data = long_form(measures)
+    order = list(measures["measure"])
+    kinds = [PLANNED, ACTUAL]
+
+    base = alt.Chart(data).encode(
+        y=alt.Y("measure:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
+        yOffset=alt.YOffset("kind:N", sort=kinds),
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X("change:Q", title="Change in 2015/16 against 2014/15", axis=alt.Axis(format=",d")),
+        color=alt.Color(
+            "kind:N",
+            title=None,
+            sort=kinds,
+            scale=alt.Scale(domain=kinds, range=["#8c8c8c", "#b2182b"]),
+            legend=alt.Legend(orient="bottom", direction="vertical"),
+        ),
+        tooltip=[
+            alt.Tooltip("measure:N", title="Measure"),
+            alt.Tooltip("kind:N", title="Which"),
+            alt.Tooltip("change:Q", title="Change", format="+,d"),
+            alt.Tooltip("unit:N", title="Counted in"),
+            alt.Tooltip("source:N", title="Source (bibliography key)"),
+        ],
+    )
+    # Each label sits just beyond the end of its bar, on the side the bar points.
+    label = {"x": alt.X("change:Q"), "text": alt.Text("change:Q", format="+,d")}
+    rises = base.transform_filter("datum.change >= 0").mark_text(align="left", dx=4).encode(**label)
+    falls = base.transform_filter("datum.change < 0").mark_text(align="right", dx=-4).encode(**label)
+    zero = alt.Chart(pd.DataFrame({"change": [0]})).mark_rule(color="black").encode(x="change:Q")
+
+    return (
+        alt.layer(bars, rises, falls, zero)
+        .properties(
+            width="container",
+            height=220,
+            # Two short lines fit a phone's width.
+            title=["Better Care Fund, first year:", "planned against actual"],
+            description=text_alternative(measures),
+        )
+    )

@@ -1,0 +1,87 @@
+"""Altair charts in the static book, drawn with the site's own Vega.
+
+Altair's HTML output loads Vega from a CDN. The book's kernels instead use
+this package's Altair renderer, ``coursebook-offline`` (registered in its
+entry points; the build switches it on in every kernel, see
+``scripts/build_book.py``), which writes each chart as a ``<div>`` plus an
+inline call to ``vegaEmbed``; the page loads that from ``_static/vendor``
+(see ``coursebook.sphinx.offline``).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+CHART_CLASS = "carepool-chart"
+
+# Export buttons work offline; the "open in editor" action would leave the site.
+EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+
+
+def chart_html(spec: dict, description: str | None = None) -> str:
+    """HTML that draws a Vega-Lite spec with the page's own vegaEmbed.
+
+    A chart whose ``usermeta`` names an ``explorer`` gets a stable id and a
+    scenario link for its bound inputs (see ``sphinx/static/charts.js``).
+    """
+    explorer = (spec.get("usermeta") or {}).get("explorer")
+    div_id = f"explorer-{explorer}" if explorer else f"chart-{uuid.uuid4().hex[:12]}"
+    desc = description or spec.get("description") or _title_text(spec)
+    attrs = f' role="figure" aria-label="{_escape_attr(desc)}"' if desc else ""
+    if explorer:
+        inputs = json.dumps(bound_inputs(spec))
+        attrs += f' data-explorer="{_escape_attr(explorer)}" data-inputs="{_escape_attr(inputs)}"'
+
+    # </ inside JSON would end the script element early.
+    spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    options = json.dumps(EMBED_OPTIONS)
+    return (
+        f'<div id="{div_id}" class="{CHART_CLASS}"{attrs}></div>\n'
+        '<script type="text/javascript">\n'
+        f'vegaEmbed("#{div_id}", {spec_json}, {options})'
+        ".then(function (result) {"
+        f' var div = document.getElementById("{div_id}"); div.vegaView = result.view;'
+        " if (window.carepoolCharts) window.carepoolCharts.attach(div, result.view); })"
+        ".catch(function (err) { console.error(err); });\n"
+        "</script>"
+    )
+
+
+def bound_inputs(spec) -> list[str]:
+    """Names of the parameters bound to an input element, anywhere in a spec."""
+    names: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for param in node.get("params") or []:
+                if isinstance(param, dict) and "bind" in param and param["name"] not in names:
+                    names.append(param["name"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(spec)
+    return names
+
+
+def render(spec: dict, **metadata) -> dict:
+    """Altair renderer (entry point ``coursebook-offline``): a MIME bundle with only HTML."""
+    return {"text/html": chart_html(spec)}
+
+
+def _title_text(spec: dict) -> str:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(title)
+    return title or ""
+
+
+def _escape_attr(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )

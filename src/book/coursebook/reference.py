@@ -1,0 +1,359 @@
+"""The "Model reference" page: what the model is for, its arrangements, its levers and
+every parameter with its value, unit and source, its invariants and its equations,
+rendered as MyST Markdown from the model itself, so that nothing points outside the
+repository and every number is computed when the book is built."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from carepool.arrangements import REGISTRY, arrangement
+from carepool.corpus.texts import text as source_text
+from carepool.levers import all_levers, lever
+from carepool.parameters import PARAMETER_FILES, Parameter, default, load_parameters
+from carepool.place import default_place
+from carepool.simulation import settle
+
+PURPOSE = """
+## What the model is for
+
+The model is a local health and care economy, a *place*, with six service lines
+(general practice, community health services, planned and emergency hospital
+care, adult social care, public health), the organisations that provide and pay
+for them, and the arrangements England and the United States have tried for
+holding the budget. It exists to teach three lessons, each with an explorer
+and a graded exercise:
+
+1. **Payment shapes behaviour.** The same activity earns a provider very
+   different income under a tariff, a tariff with a marginal rate above a
+   baseline, a block contract, a capitated budget, shared savings, or aligned
+   payment and incentive.
+2. **The wrong pocket.** Money one organisation spends upstream (community
+   services, social care) saves money downstream in another's budget
+   (emergency admissions, delayed discharges). Who keeps the saving depends on
+   the arrangement; the total never does.
+3. **Risk pooling.** Demand shocks hit every budget. Sharing a combined surplus
+   or deficit lowers each partner's chance of a deficit when the shares follow
+   budgets; a capitated contract moves all of the risk onto its holder.
+
+Each run returns, for each organisation, year and simulated draw, its income,
+cost, surplus or deficit, activity, emergency admissions and delayed bed-days
+(`carepool.simulate`); `carepool.wrong_pocket` says who gains and who pays when
+one organisation invests upstream, and `carepool.deficit_risk` gives each
+organisation's chance of a deficit and a bad-year figure.
+"""
+
+INVARIANTS = """
+## Invariants the tests hold
+
+- **Money is moved, never made.** In every arrangement, year and draw, the
+  organisations' surpluses add up to total funding minus total cost of care.
+  An arrangement changes who pays, never the funding coming in or the care
+  delivered.
+- **Shares are shares.** Risk and gain shares are each from 0 to 1 and sum to
+  1; after sharing, each partner's position is its share of the shared total.
+- **The NHS system under an ICB** has one position, the sum of its members'
+  (the ICB and its partner trusts), the same before and after netting.
+- **The marginal-rate payment** is continuous and piecewise linear in activity:
+  full tariff up to the baseline, the marginal rate above it.
+- **Pooling lowers risk when shares follow budgets:** with equal volatility per
+  pound of budget and budget-proportional shares, no partner's variance rises.
+- **Runs repeat:** with a fixed seed, results are identical run to run.
+- **Bad input is refused, never clipped:** a value outside its lever's bounds,
+  shares that do not sum to 1, an unknown service or arrangement, a track
+  other than 1 or 2, a quality score above 1 or fewer than 5,000 assigned
+  beneficiaries raises an error naming the field and the allowed range.
+- **One table of levers:** validation, the widget sliders and the explorers'
+  grids all read the same bounds, explore ranges and steps.
+- **No model arithmetic outside the model:** the chart and widget modules only
+  pick and show carepool's numbers.
+"""
+
+GROUP_TITLES = {
+    "place": "The place",
+    "services": "Service lines",
+    "links": "Links between service lines",
+    "payments": "National payment rules",
+    "arrangements": "Arrangements",
+    "simulation": "Runs",
+}
+
+EQUATIONS = r"""
+## Equations
+
+Years are $t = 1, \dots, T$; year $0$ is the baseline year. For service line
+$s$ with baseline activity $a_s$ per 1,000 people, population $N$, trend
+growth $g_s$ and unit cost $c_s$, expected activity and its cost are
+
+$$
+\bar{A}_{s,t} = a_s \, \frac{N}{1000} \, (1 + g_s)^t, \qquad \bar{C}_{s,t} = c_s \, \bar{A}_{s,t}.
+$$
+
+**Demand shocks.** In draw $d$ a common factor $z_0$ and a factor of each line
+$z_s$ (independent standard normals) give, with correlation $\rho$ and
+volatility $\sigma_s$,
+
+$$
+\varepsilon_{s} = \sqrt{\rho}\, z_0 + \sqrt{1-\rho}\, z_s, \qquad
+A_{s,t,d} = \bar{A}_{s,t} \exp\!\left(\sigma_s \varepsilon_{s} - \tfrac{1}{2}\sigma_s^2\right),
+$$
+
+so activity stays positive and its expected value stays on trend.
+
+**Link 1: upstream spending avoids emergency admissions.** Spending $I$ a year
+upstream avoids $k I$ of emergency cost, a fraction of each year's emergency
+activity (allowed only while that fraction is below 1):
+
+$$
+A_{\text{em},t,d} \leftarrow A_{\text{em},t,d} \left(1 - \frac{k I}{\bar{C}_{\text{em},t}}\right).
+$$
+
+**Link 2: unmet social care becomes delayed bed-days.** The council buys care
+up to a capacity $K_t = \bar{A}_{\text{sc},t} (1 + h)$; unmet need becomes
+delayed bed-days $B$ at the acute trust, at $b$ bed-days per care-week and
+$c_B$ per bed-day:
+
+$$
+B_{t,d} = b \, \max\!\left(A_{\text{sc},t,d} - K_t,\ 0\right), \qquad \text{delayed cost} = c_B\, B_{t,d}.
+$$
+
+**Funding.** The NHS allocation and the council budget are the expected cost of
+the lines each pays for, times $(1 + \text{funding headroom})$.
+
+**Payment mechanisms.** For activity $A$, price $p$ (the unit cost), baseline
+$A_0$ and marginal rate $r$:
+
+$$
+\text{tariff} = p A, \qquad
+\text{marginal rate} = p \min(A, A_0) + r\, p \max(A - A_0, 0), \qquad
+\text{capitation} = N \times \text{rate per head}.
+$$
+
+The marginal rate's baseline in year $t$ is the expected activity of year
+$\max(t - \ell, 0)$, where $\ell$ is the baseline's lag in years
+(`payments.emergency_baseline_lag`): $\ell = 0$ re-sets it every year, and
+$\ell \ge T$ fixes it at the baseline year, as the marginal rate emergency
+tariff fixed its 2008/09 baseline.
+
+A block contract pays a fixed sum whatever the activity. A withhold $w$ on an
+amount $X$ with outcome achievement $q \in [0, 1]$ pays $X(1 - w) + X w q$.
+
+**Aligned payment and incentive** (and the 2019/20 blended payment) pays a
+fixed element for the planned activity $A_P$ and a variable element, a share
+$v$ of the price, for each unit above plan (refunded below it):
+
+$$
+\text{aligned payment} = p A_P + v\, p\, (A - A_P),
+$$
+
+so $v = 1$ is the tariff and $v = 0$ a block contract for the plan.
+
+**Medicare shared savings** (42 CFR 425.604 and 425.606). With benchmark
+$S_0$ and expenditure $S$ for the ACO's $n$ assigned beneficiaries, savings
+are $S_0 - S$. On track 1 the minimum savings rate $m(n)$ runs from 3.9% at
+5,000 beneficiaries to 2.0% at 60,000 or more, interpolated linearly within
+each size band between the band's rates at its fewest and most beneficiaries;
+on track 2 it is a flat 2% (agreements of 2012 to 2015). With quality score
+$q$ the final sharing rate is $\lambda = \bar\lambda q$, with
+$\bar\lambda = 0.5$ (track 1) or $0.6$ (track 2), and the payment cap is
+$c = 10\%$ or $15\%$ of the benchmark:
+
+$$
+\text{payment} = \begin{cases}
+(1 - s)\min\!\big(\lambda (S_0 - S),\ c S_0\big) & \text{if } S_0 - S \ge m(n) S_0, \\
+-\min\!\big(\min(1 - \lambda, 0.6)\,(S - S_0),\ L_y S_0\big) & \text{on track 2, if } S - S_0 \ge 0.02\, S_0, \\
+0 & \text{otherwise,}
+\end{cases}
+$$
+
+where $s = 2\%$ is the budget sequestration of payments to ACOs (from 2013;
+losses the ACO repays are not cut) and $L_y$ is 5%, 7.5% and 10% in the
+ACO's first, second, and third and later years on track 2. Savings are
+shared from the first dollar once the minimum savings rate is met, so the
+payment jumps at the threshold. The tests hold the functions against nine
+track 1 rows of CMS's published results for performance year 2016: the
+minimum savings rates to the six decimals published, the payments to within
+$2 plus what the four-decimal rounding of the published quality score can
+move them.
+
+**Risk and gain share.** Partners with positions $s_i$ and shares
+$\theta_i \ge 0$, $\sum_i \theta_i = 1$, each end with $\theta_i \sum_j s_j$,
+through transfers $\theta_i \sum_j s_j - s_i$ that sum to zero. The
+explorers blend the two share rules: $\theta_i = (1 - e)\,B_i / \sum_j B_j
++ e / n$ for an equal weight $e$ from 0 to 1.
+
+**Pooled fund (section 75).** A pool of a fraction $f$ of each partner's
+budget $F_i$ pays the same fraction of what each spends, $f C_i$, and hands
+its total back by contribution, so partner $i$ ends with
+$(1 - f)\, s_i + f \, \frac{F_i}{\sum_j F_j} \sum_j s_j$.
+
+**The NHS system under an ICB.** The ICB and its partner trusts (the acute
+and community trusts; general practices hold their own contracts) share a
+financial duty. The system's position is the sum of its members',
+$s_{\text{NHS}} = s_{\text{ICB}} + s_{\text{acute}} + s_{\text{community}}$,
+and each member ends with its budget share of it (a risk share as above,
+among the members only). The council keeps its own position, apart from any
+section 75 pool beside the ICB.
+
+**Money is moved, never made.** Payments are one organisation's cost and
+another's income, so in every arrangement, year and draw
+
+$$
+\sum_{\text{organisations}} \text{surplus} = \text{total funding} - \text{total cost of care}.
+$$
+
+**Why pooling lowers risk, and when.** If each partner's position has standard
+deviation $\sigma B_i$ (equal volatility per pound of budget $B_i$) and shares
+are proportional to budgets, $\theta_i = B_i / \sum_j B_j$, then
+
+$$
+\operatorname{Var}\!\Big(\theta_i \sum_j s_j\Big) \le \theta_i^2 \Big(\sum_j \sigma B_j\Big)^2 = \sigma^2 B_i^2
+= \operatorname{Var}(s_i),
+$$
+
+with equality only when all positions move perfectly together. With other
+shares a partner can take on more risk than it had alone.
+"""
+
+
+def _cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _value(p: Parameter) -> str:
+    v = p.value
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, (int, float)):
+        return f"{v:,}" if isinstance(v, int) or float(v).is_integer() and abs(v) >= 1000 else f"{v:g}"
+    return str(v)
+
+
+def _lever_text(key: str) -> str:
+    """A lever's allowed values and the range a reader is offered, or nothing for a fixed parameter."""
+    spec = all_levers().get(key)
+    if spec is None:
+        return ""
+    if spec.choices is not None:
+        return " (lever: " + " or ".join(_choice(c) for c in spec.choices) + ")"
+    low = f"above {spec.minimum:g}" if spec.minimum_exclusive else f"{spec.minimum:g}"
+    return (f" (lever: allowed {low} to {spec.maximum:g}; "
+            f"explore {spec.explore_min:g} to {spec.explore_max:g} in steps of {spec.step:g})")
+
+
+def _choice(c) -> str:
+    return ("yes" if c else "no") if isinstance(c, bool) else str(c)
+
+
+def parameter_table(group: str) -> str:
+    """One Markdown table of the parameters in a group (one YAML file)."""
+    rows = ["| parameter | value | unit | description | source |", "|---|---|---|---|---|"]
+    for p in load_parameters().values():
+        if p.group != group:
+            continue
+        value = _value(p) + _lever_text(f"{p.group}.{p.key}")
+        rows.append("| " + " | ".join(_cell(x) for x in (f"`{p.key}`", value, p.unit, p.description,
+                                                         p.source_text())) + " |")
+    return "\n".join(rows)
+
+
+def arrangement_table() -> str:
+    """Every arrangement: who holds the budget, how providers are paid, who keeps a surplus."""
+    rows = ["| arrangement | name | who holds the budget | how providers are paid | "
+            "who keeps a surplus or bears a deficit |", "|---|---|---|---|---|"]
+    for name, cls in REGISTRY.items():
+        rows.append("| " + " | ".join(_cell(x) for x in (cls.title, f"`{name}`", cls.budget_holder,
+                                                         cls.providers_paid, cls.surplus_kept_by)) + " |")
+    return "\n".join(rows)
+
+
+def _millions(value: float) -> str:
+    return f"−£{abs(value) / 1e6:,.1f}m" if value < 0 else f"£{value / 1e6:,.1f}m"
+
+
+def structural_position() -> str:
+    """Which defaults are calibrated and which are levers, with the acute trust's position computed now."""
+    fixed = default_place().years
+    rate = default("payments.emergency_marginal_rate")
+    rows = []
+    for lag in (default("payments.emergency_baseline_lag"), fixed, 0):
+        ledger = settle(default_place(emergency_baseline_lag=lag), "silos", draws=2000, seed=default("simulation.seed"))
+        surplus = ledger.surplus("acute_trust")
+        rows.append((lag, float(np.mean(surplus)), float(np.mean(surplus < -0.01))))
+    (lag_default, mean_default, chance_default), (_, mean_fixed, chance_fixed), (_, mean0, chance0) = rows
+    delayed = settle(default_place(), "silos", draws=2000, seed=default("simulation.seed")).books["acute_trust"]
+    return f"""
+## Defaults: what is calibrated and what is a lever
+
+The unit costs of admissions and of an excess bed-day, the marginal rate, the
+blended payment's variable share and the shared-savings rules are cited; most
+activity rates, growth rates and volatilities are illustrative, chosen for
+teaching and marked so in the tables below.
+
+The acute trust's structural position is **a lever, not a calibration**:
+`payments.emergency_baseline_lag`, labelled "{lever("payments.emergency_baseline_lag").label}".
+The marginal rate emergency tariff paid {rate:.0%} of the price above a baseline fixed
+at 2008/09 activity, so as demand grew a trust facing expected demand fell
+further into deficit every year. With the lag at the length of a run
+({fixed} years) the default place shows that: under silos the acute trust's
+yearly surplus averages {_millions(mean_fixed)}, in deficit in
+{chance_fixed:.0%} of simulated years. By default the lag is {lag_default}
+year: each year's baseline is the year before's expected admissions, so the
+trust bears one year's growth at the marginal rate, and its average is
+{_millions(mean_default)} (in deficit in {chance_default:.0%} of years). With
+the lag at 0 (the baseline re-set to each year's expected admissions) it is
+{_millions(mean0)} (in deficit in {chance0:.0%} of years): what remains is the
+cost of the delayed discharges it bears (about
+{_millions(float(np.mean(delayed["delayed_bed_days"])) * default("links.excess_bed_day_cost"))} a year)
+and the marginal rate's asymmetry (a surge above the baseline is paid at
+{rate:.0%}, a lull costs it nothing). The default keeps most of the deficit
+nobody chose out of the explorers' stories while the marginal rate still
+bites; move the lever to see the rest.
+"""
+
+
+def four_pots_note() -> str:
+    """How the model places emergency care in source 004's pots, quoting the source."""
+    source = " ".join(source_text("reworking-the-nhs").split())
+    quotes = {
+        "continuing": "many patients are admitted to hospital – so called unplanned care – or to care homes. "
+                      "So again, let’s bring all of the contracts together",
+        "first": "through community pharmacy and general practice to out of hours and A&E",
+        "planned": "the trauma and emergency response services",
+    }
+    missing = [q for q in quotes.values() if q not in source]
+    if missing:
+        raise ValueError(f"not in source 004 word for word: {missing}")
+    return f"""
+## Four pots and the single emergency line
+
+Source 004 ("Reworking the NHS") divides commissioning into four pots. Of its
+continuing-care pot, for patients with medium and long-term conditions, it
+says: "{quotes["continuing"]}". The model therefore puts emergency admissions
+in the continuing-care pot. That is a simplification: the model has a single
+emergency line, while the source also puts A&E in the first-contact ("Primary
+Care") pot ("{quotes["first"]}") and "{quotes["planned"]}" in the planned and
+specialist pot. The model does not split emergency care between the three.
+"""
+
+
+def markdown() -> str:
+    """The whole Model reference page body as MyST Markdown."""
+    parts = [
+        PURPOSE.strip(),
+        "## The arrangements\n\n" + arrangement_table(),
+        structural_position().strip(),
+        four_pots_note().strip(),
+        "## Levers and parameters\n\n"
+        "Every default of the model, from the files in `src/model/carepool/parameters/`. "
+        "A value marked *Illustrative* is a teaching choice, not an estimate; "
+        "vary it and see what changes. A parameter a reader can move is a *lever*: "
+        "its row gives the values the model accepts and the range and step the "
+        "explorers and sliders offer, the one table all of them read.",
+    ]
+    for group in PARAMETER_FILES:
+        parts.append(f"### {GROUP_TITLES.get(group, group)}\n\n{parameter_table(group)}")
+    parts.append(EQUATIONS.strip())
+    parts.append(INVARIANTS.strip())
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,228 @@
+"""Autograding a whole class, one student at a time, with a summary.
+
+Each submission is checked first (`submissions.problem_with`), then graded by
+its own `nbgrader autograde` run, so one broken or never-ending submission
+cannot stop the rest of the class being graded, and a broken one is reported,
+never scored as empty. The summary tells apart the submissions that were
+graded, those that failed to run (and why), and the students with no
+submission.
+
+Students' code runs in a sandbox (`coursegrading.sandbox`) unless
+`sandbox=False` (``--no-sandbox``) is asked for; if the sandbox cannot start,
+grading refuses rather than running the code unsandboxed.
+
+Command line (from the repository root)::
+
+    .venv/bin/python -m coursegrading.autograde ASSIGNMENT [--cell-timeout S] [--no-sandbox]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from jupyter_client.manager import AsyncKernelManager
+
+from coursegrading import sandbox as sandboxing
+from coursegrading.course import run_nbgrader
+from coursegrading.submissions import folder_problem, problem_with
+
+GRADED, FAILED, MISSING = "graded", "failed to run", "missing"
+# Errors that mean the code never finished, not that an answer was wrong.
+NEVER_FINISHED = {"CellTimeoutError", "DeadKernelError"}
+DEFAULT_COURSE = Path("exercises")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one student's submission of one assignment."""
+
+    student: str
+    status: str  # GRADED, FAILED or MISSING
+    reason: str = ""
+    score: float | None = None  # the gradebook's score after autograding, if any
+    max_score: float | None = None
+
+
+def autograde_submission(course_dir: Path | str, assignment: str, student: str,
+                         cell_timeout: int | None = None,
+                         timeout: float | None = None, sandbox: bool = True) -> subprocess.CompletedProcess:
+    """Autograde one student's submission: the one place students' code is run.
+
+    `cell_timeout` (seconds) overrides the course's per-cell limit;
+    `timeout` bounds the whole run. With `sandbox` (the default) the kernel
+    runs in the sandbox; `SandboxUnavailable` is raised if it cannot start.
+    """
+    args = ["autograde", assignment, "--student", student, "--force"]
+    if sandbox:
+        sandboxing.check_available()
+        manager = sandboxing.SandboxedKernelManager
+    else:
+        manager = AsyncKernelManager  # nbgrader's own choice, overriding the course's sandbox
+    # Given on the command line, so a course whose config does not name the sandbox is sandboxed too.
+    args.append(f"--Execute.kernel_manager_class={manager.__module__}.{manager.__name__}")
+    if cell_timeout is not None:
+        if int(cell_timeout) < 1:
+            raise ValueError(f"cell_timeout: must be a whole number of seconds, 1 or more; got {cell_timeout!r}")
+        args.append(f"--Execute.timeout={int(cell_timeout)}")
+    return run_nbgrader(course_dir, *args, timeout=timeout)
+
+
+def _gradebook(course_dir: Path, db_url: str | None):
+    from nbgrader.api import Gradebook  # imported late: nbgrader is the `grading` extra
+
+    return Gradebook(db_url or f"sqlite:///{(course_dir / 'gradebook.db').resolve()}")
+
+
+def _scores(course_dir: Path, assignment: str, student: str, db_url: str | None) -> tuple[float | None, float | None]:
+    from nbgrader.api import MissingEntry
+
+    with _gradebook(course_dir, db_url) as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return None, None
+        return float(submission.score), float(submission.max_score)
+
+
+def _roster(course_dir: Path, db_url: str | None) -> set[str]:
+    if not (course_dir / "gradebook.db").exists() and db_url is None:
+        return set()
+    with _gradebook(course_dir, db_url) as gb:
+        return {student.id for student in gb.students}
+
+
+def _never_finished(autograded: Path) -> str | None:
+    """Why the autograded notebooks' code never finished (a cell timed out, the kernel died), if so."""
+    for notebook in sorted(autograded.glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        for number, cell in enumerate(cells, start=1):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error" and output.get("ename") in NEVER_FINISHED:
+                    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", f"cell {number}")
+                    what = "ran past the per-cell time limit" if output["ename"] == "CellTimeoutError" else "crashed the kernel"
+                    return f"{output['ename']}: {notebook.name}, {grade_id} {what}; later cells were still run"
+    return None
+
+
+def _last_error(log: str) -> str:
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    errors = [line for line in lines if "ERROR" in line or "Error" in line]
+    return (errors or lines or ["no output"])[-1][:300]
+
+
+def grade_one(course_dir: Path | str, assignment: str, student: str, cell_timeout: int | None = None,
+              submission_timeout: float | None = 900, db_url: str | None = None, sandbox: bool = True) -> Outcome:
+    """Check, then autograde, one student's submission; say what happened."""
+    course_dir = Path(course_dir)
+    submitted = course_dir / "submitted" / student / assignment
+    if not submitted.is_dir() or submitted.is_symlink():
+        return Outcome(student, MISSING, f"no submission in submitted/{student}/{assignment}")
+    problem = folder_problem(submitted)
+    if problem:
+        return Outcome(student, FAILED, problem + " (not graded; the gradebook is unchanged)")
+    for released in sorted((course_dir / "source" / assignment).glob("*.ipynb")):
+        problem = problem_with(submitted / released.name, released)
+        if problem:
+            return Outcome(student, FAILED, problem + " (not graded; the gradebook is unchanged)")
+    try:
+        run = autograde_submission(course_dir, assignment, student, cell_timeout, submission_timeout, sandbox)
+    except subprocess.TimeoutExpired:
+        return Outcome(student, FAILED, f"did not finish within {submission_timeout:g} s in all (not graded)")
+    if run.returncode != 0:
+        return Outcome(student, FAILED, "nbgrader could not grade it: " + _last_error(run.stdout + run.stderr))
+    score, max_score = _scores(course_dir, assignment, student, db_url)
+    stuck = _never_finished(course_dir / "autograded" / student / assignment)
+    if stuck:
+        return Outcome(student, FAILED, stuck, score, max_score)
+    return Outcome(student, GRADED, "", score, max_score)
+
+
+def _report_progress(done: int, total: int, outcome: Outcome) -> None:
+    detail = f"{outcome.score:g} / {outcome.max_score:g}" if outcome.status == GRADED else outcome.reason
+    print(f"[{done}/{total}] {outcome.student}: {outcome.status} {detail}", file=sys.stderr, flush=True)
+
+
+def grade_class(course_dir: Path | str, assignment: str, students: Iterable[str] | None = None,
+                cell_timeout: int | None = None, submission_timeout: float | None = 900,
+                db_url: str | None = None,
+                progress: Callable[[int, int, Outcome], None] | None = _report_progress,
+                sandbox: bool = True) -> list[Outcome]:
+    """Grade every submission of `assignment`, one student at a time.
+
+    The class is `students` if given, else everyone in the gradebook and
+    everyone with a folder in `submitted/`. A student with no submission is
+    MISSING; a submission that is broken or never finishes is FAILED, with the
+    reason; the rest are GRADED. `progress(done, total, outcome)` is called
+    after each student. With `sandbox` (the default), `SandboxUnavailable`
+    is raised before anyone is graded if the sandbox cannot start.
+    """
+    course_dir = Path(course_dir)
+    if not (course_dir / "source" / assignment).is_dir():
+        raise ValueError(f"assignment: no source/{assignment} in {course_dir}")
+    if sandbox:
+        sandboxing.check_available()
+    if students is None:
+        submitted = course_dir / "submitted"
+        with_folder = {p.name for p in submitted.iterdir() if p.is_dir()} if submitted.is_dir() else set()
+        students = _roster(course_dir, db_url) | with_folder
+    students = sorted(students)
+    outcomes = []
+    for done, student in enumerate(students, start=1):
+        outcome = grade_one(course_dir, assignment, student, cell_timeout, submission_timeout, db_url, sandbox)
+        outcomes.append(outcome)
+        if progress:
+            progress(done, len(students), outcome)
+    return outcomes
+
+
+def summary(assignment: str, outcomes: list[Outcome]) -> str:
+    """A plain-text summary: counts, then the graded, failed and missing students apart."""
+    groups = {status: [o for o in outcomes if o.status == status] for status in (GRADED, FAILED, MISSING)}
+    lines = [f"{assignment}: {len(outcomes)} students: "
+             + ", ".join(f"{len(groups[s])} {s}" for s in (GRADED, FAILED, MISSING))]
+    if groups[GRADED]:
+        lines.append("Graded (autograded marks; written answers still to mark in formgrader):")
+        lines += [f"  {o.student}: {o.score:g} / {o.max_score:g}" for o in groups[GRADED]]
+    if groups[FAILED]:
+        lines.append("Failed to run:")
+        for o in groups[FAILED]:
+            recorded = f" [{o.score:g} / {o.max_score:g} recorded]" if o.score is not None else ""
+            lines.append(f"  {o.student}: {o.reason}{recorded}")
+    if groups[MISSING]:
+        lines.append("Missing:")
+        lines += [f"  {o.student}: {o.reason}" for o in groups[MISSING]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("assignment")
+    parser.add_argument("--course", type=Path, default=DEFAULT_COURSE, help="the course folder (default: exercises)")
+    parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    parser.add_argument("--cell-timeout", type=int, default=None, help="seconds a cell may run (default: the course's)")
+    parser.add_argument("--submission-timeout", type=float, default=900, help="seconds one submission may take in all")
+    parser.add_argument("--db-url", default=None, help="the gradebook, if not exercises/gradebook.db")
+    parser.add_argument("--no-sandbox", dest="sandbox", action="store_false",
+                        help="run students' code with your own rights, outside the sandbox (not recommended)")
+    args = parser.parse_args(argv)
+    if not args.sandbox:
+        print("WARNING: grading without the sandbox: students' code runs with your rights and can read "
+              "the solutions, change the gradebook and reach the network.", file=sys.stderr, flush=True)
+    try:
+        outcomes = grade_class(args.course, args.assignment, args.student, args.cell_timeout,
+                               args.submission_timeout, args.db_url, sandbox=args.sandbox)
+    except sandboxing.SandboxUnavailable as err:
+        print(f"Not grading: {err}", file=sys.stderr)
+        return 3
+    print(summary(args.assignment, outcomes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
