@@ -12,12 +12,13 @@ import json
 import socket
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import ROOT, PageVisit, save_screenshot
+from tests.support import ROOT, save_screenshot
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import live  # noqa: E402  (scripts/live.py, what `make live` runs)
@@ -28,6 +29,13 @@ APP_PAGES = WIDGET_PAGES[1:]
 # Controls a reader could use, and what the saved app draws them with.
 CONTROLS_IN_WIDGETS = ".cell_output .jupyter-widgets :is(input, select, button, textarea)"
 SLIDER_HANDLES = ".cell_output .jupyter-widgets .noUi-handle"
+
+
+@dataclass
+class PageVisit:
+    page: object
+    outside_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
 
 
 @pytest.fixture
