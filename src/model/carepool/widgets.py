@@ -204,18 +204,21 @@ class Comparison:
 
 
 def _table_html(frame: pd.DataFrame) -> str:
-    """A compact table: organisations' names readable, money with separators, shares as percentages."""
-    shown = frame.copy()
+    """A compact table that fits beside the levers: one "scenario" column (e.g. "Scenario A: silos"),
+    organisations' names readable, money with separators, shares as percentages."""
+    shown = frame.assign(scenario=frame["scenario"].str.cat(frame["arrangement"], sep=": ")).drop(
+        columns="arrangement")
     for column in shown.columns:
         if column in ("chance_of_deficit",):
             shown[column] = shown[column].map("{:.1%}".format)
         elif pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map("{:,.2f}".format if "£m" in column else "{:,.0f}".format)
-        elif column in ("organisation", "arrangement"):
+        elif column == "organisation":
             shown[column] = shown[column].astype(str).str.replace("_", " ")
     shown.columns = [c.replace("_", " ") for c in shown.columns]
     html = shown.to_html(index=False, border=0, classes="carepool-table")
-    return f'<div style="max-width:100%;overflow-x:auto;font-size:12px">{html}</div>'
+    html = html.replace("<table ", '<table style="font-size:12px;line-height:1.3" ', 1)
+    return f'<div style="max-width:100%;overflow-x:auto">{html}</div>'
 
 
 # The lessons' questions: each runs carepool for one scenario's levers.
