@@ -185,6 +185,7 @@ def test_run_live_runs_the_app_on_the_local_jupyter_server_and_a_lever_redraws_i
         page.wait_for_function(
             "() => document.querySelector('.carepool-live-status').textContent.startsWith('Live')", timeout=240_000)
         assert not page.evaluate("document.body.classList.contains('carepool-snapshot')")
+        assert "Snapshot" not in page.locator(".carepool-live-banner").inner_text()
         handle = page.locator(".cell_output .noUi-handle").first
         handle.wait_for(timeout=60_000)
         assert page.locator(".cell_output [inert]").count() == 0

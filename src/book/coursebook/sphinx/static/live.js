@@ -135,6 +135,8 @@ function carepoolLive() {
     }).then(function () {
       body.classList.add("carepool-live");
       if (button) button.hidden = true;
+      var first = document.querySelector(".carepool-live-banner p");
+      if (first) first.innerHTML = "<strong>Live.</strong> The app below runs on a Jupyter server.";
       say("Live: every control now re-runs the model on the Jupyter server.");
     });
   }
