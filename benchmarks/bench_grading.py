@@ -1,21 +1,29 @@
-"""Benchmark of the grading workflow: the release step, and autograding 50 submissions.
+"""Benchmark of autograding a class: one at a time against in parallel, and where each submission's seconds go.
 
 Runs on a temporary copy of the course (the repository is not touched):
-times `release_all` (every assignment generated, checked, zipped and copied
-for the book), then autogrades 50 synthetic submissions of one assignment,
-made from the real notebooks (a third right, a third blank, a third with a
-plausible wrong answer), one student at a time as `make autograde` does,
-first without the sandbox and then with it, and prints the sandbox's overhead.
+releases it, makes N synthetic submissions of one assignment from the real
+notebooks (a third right, a third blank, a third with only the first answer
+done), then, with the sandbox on:
 
-    .venv/bin/python benchmarks/bench_grading.py [--submissions 50] [--assignment paying_providers]
+1. times each part a submission pays for, alone: starting nbgrader as a
+   program (what every student cost before), starting the sandbox, starting
+   a kernel's Python in it, and the notebook's imports in it;
+2. times a few submissions graded the old way, one `nbgrader autograde`
+   program per student;
+3. grades the class one submission at a time (``workers=1``), then in
+   parallel (one per core), and prints seconds per submission and the ratio,
+   and checks both gave every student the same score.
+
+    .venv/bin/python benchmarks/bench_grading.py [--submissions 50] [--old-way 3] [--assignment paying_providers]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
-import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,62 +32,120 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coursegrading.autograde import GRADED, grade_class  # noqa: E402
+from coursegrading import sandbox  # noqa: E402
+from coursegrading.autograde import GRADED, autograde_submission, default_workers, grade_class  # noqa: E402
 from coursegrading.release import release_all  # noqa: E402
-from tests.exercises.kit import reference_answers, submit, with_answers, wrong_answers  # noqa: E402
 
 
-def time_autograde(course: Path, assignment: str, sandbox: bool) -> float:
-    """Autograde every submission once; print and return the mean seconds per submission."""
-    times = []
+def _answers(source: dict) -> dict[str, str]:
+    """The instructor's answer in each answer cell, without nbgrader's markers, as a student would type it."""
+    answers = {}
+    for cell in source["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("solution"):
+            code = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            answers[meta["grade_id"]] = "\n".join(line for line in code.splitlines() if "SOLUTION" not in line)
+    return answers
 
-    def progress(done, total, outcome):
-        times.append(time.perf_counter())
-        print(f"[{done}/{total}] {outcome.student}: {outcome.status}", file=sys.stderr, flush=True)
 
+def _with_answers(released: dict, answers: dict[str, str]) -> dict:
+    nb = json.loads(json.dumps(released))
+    for cell in nb["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell["source"] = answers[grade_id]
+    return nb
+
+
+def _submit(course: Path, student: str, assignment: str, nb: dict) -> None:
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{assignment}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+
+
+def seconds(run) -> float:
     start = time.perf_counter()
-    outcomes = grade_class(course, assignment, progress=progress, sandbox=sandbox)
-    total_seconds = time.perf_counter() - start
-    per = [b - a for a, b in zip([start] + times[:-1], times)]
-    graded = sum(o.status == GRADED for o in outcomes)
-    print(f"autograde {'with' if sandbox else 'without'} the sandbox: {len(outcomes)} submissions of "
-          f"{assignment} in {total_seconds:.1f} s; {graded} graded; per submission: mean "
-          f"{statistics.mean(per):.2f} s, median {statistics.median(per):.2f} s, max {max(per):.2f} s", flush=True)
-    return statistics.mean(per)
+    run()
+    return time.perf_counter() - start
+
+
+def median_of(runs: int, run) -> float:
+    times = sorted(seconds(run) for _ in range(runs))
+    return times[len(times) // 2]
+
+
+def parts(course: Path) -> dict[str, float]:
+    """Seconds for each thing one submission pays for, each measured alone (median of three)."""
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        in_sandbox = sandbox.bwrap_argv(tmp, tmp)
+
+        def run(argv):
+            return lambda: subprocess.run(argv, check=True, capture_output=True, cwd=course)
+
+        return {
+            "nbgrader started as a program (imports)": median_of(3, run([python, "-c", "import nbgrader.apps"])),
+            "sandbox started (bubblewrap, Python doing nothing)": median_of(3, run([*in_sandbox, python, "-c", "pass"])),
+            "kernel's Python started in the sandbox (ipykernel imported)":
+                median_of(3, run([*in_sandbox, python, "-c", "import ipykernel.kernelapp"])),
+            "notebook's imports in the sandbox (numpy, pandas, altair)":
+                median_of(3, run([*in_sandbox, python, "-c", "import numpy, pandas, altair"])),
+        }
+
+
+def grade(course: Path, assignment: str, workers: int) -> tuple[float, dict]:
+    start = time.perf_counter()
+    outcomes = grade_class(course, assignment, workers=workers, progress=None)
+    return time.perf_counter() - start, {o.student: (o.status, o.score) for o in outcomes}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--submissions", type=int, default=50)
+    parser.add_argument("--old-way", type=int, default=3, help="submissions timed with one nbgrader program each")
     parser.add_argument("--assignment", default="paying_providers")
     args = parser.parse_args()
+    sandbox.check_available()
+    load = os.getloadavg()[0]
+    print(f"machine: {default_workers()} cores for grading, load average {load:.1f} at the start")
     with tempfile.TemporaryDirectory() as tmp:
         course = Path(tmp) / "course"
         course.mkdir()
         shutil.copy2(ROOT / "exercises" / "nbgrader_config.py", course)
         shutil.copytree(ROOT / "exercises" / "source", course / "source")
-
-        start = time.perf_counter()
-        zips = release_all(course, Path(tmp) / "book_student")
-        release_seconds = time.perf_counter() - start
-        print(f"release step: {release_seconds:.1f} s for {len(zips)} assignments "
-              f"(generate, check, zip, copy for the book)")
-
+        release_all(course, Path(tmp) / "book_student")
         a = args.assignment
         source = json.loads((course / "source" / a / f"{a}.ipynb").read_text())
         released = json.loads((course / "release" / a / f"{a}.ipynb").read_text())
-        kinds = [with_answers(released, reference_answers(source)), released,
-                 with_answers(released, wrong_answers(a, source))]
+        right = _answers(source)
+        # Partly done: only the first answer given, the rest raising.
+        wrong = {gid: (code if n == 0 else "raise ValueError('not done')") for n, (gid, code) in enumerate(right.items())}
+        kinds = [_with_answers(released, right), released, _with_answers(released, wrong)]
         for i in range(args.submissions):
-            submit(course, f"student{i:03d}", a, kinds[i % 3])
+            _submit(course, f"student{i:03d}", a, kinds[i % 3])
 
-        means = {}
-        for sandbox in (False, True):
-            means[sandbox] = time_autograde(course, a, sandbox)
-        overhead = 100 * (means[True] - means[False]) / means[False]
-        print(f"sandbox overhead: {means[True]:.2f} s against {means[False]:.2f} s per submission "
-              f"(mean), {overhead:+.1f}%")
-    return 0
+        print("\nwhere a submission's seconds go (each part alone, median of 3):")
+        for name, value in parts(course).items():
+            print(f"  {value:6.2f} s  {name}")
+
+        if args.old_way:
+            old = [seconds(lambda i=i: autograde_submission(course, a, f"student{i:03d}"))
+                   for i in range(args.old_way)]
+            print(f"\nthe old way, one `nbgrader autograde` program per student: "
+                  f"{sum(old) / len(old):.2f} s per submission (mean of {len(old)})")
+
+        serial_s, serial = grade(course, a, workers=1)
+        parallel_s, parallel = grade(course, a, workers=default_workers())
+        n = args.submissions
+        graded = sum(status == GRADED for status, _ in parallel.values())
+        print(f"\n{n} submissions of {a}, sandbox on ({graded} graded):")
+        print(f"  one at a time:          {serial_s:7.1f} s, {serial_s / n:5.2f} s per submission")
+        print(f"  {default_workers()} at a time (parallel): {parallel_s:7.1f} s, {parallel_s / n:5.2f} s per submission")
+        print(f"  ratio: parallel grading takes {parallel_s / serial_s:.2f} of the time ({serial_s / parallel_s:.2f}x faster)")
+        print(f"  same score for every student: {'yes' if serial == parallel else 'NO'}")
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    return 0 if serial == parallel else 1
 
 
 if __name__ == "__main__":

@@ -3,10 +3,15 @@
 # and nbgrader itself runs in exercises/ as it requires.
 #   make release                      student versions + one LMS zip each
 #   make collect ASSIGNMENT=a ZIP=f   submissions from an LMS download (zip)
-#   make autograde ASSIGNMENT=a       grade every submission, with a summary,
-#                                     students' code in the sandbox (SANDBOX=off: not)
+#   make autograde ASSIGNMENT=a       grade every submission, one per core at a time, with
+#                                     progress and a summary; students' code in the sandbox
+#                                     (SANDBOX=off: not); WORKERS=n, SCHEDULER=tcp://host:8786
+#                                     (a Dask cluster), DB_URL=postgresql://... (the gradebook)
 #   make feedback ASSIGNMENT=a        feedback files for students
-#   make export                       all grades to exercises/grades.csv
+#   make export                       all grades to exercises/grades.csv, every student with a status
+#   make formgrader                   JupyterLab for the instructor, with formgrader (PORT=8888)
+#   make student-jupyter              this environment's JupyterLab as students get it: Validate
+#                                     and the assignment list, no instructor menus
 
 COURSE       := exercises
 STUDENT_BOOK := book/exercises/student
@@ -15,8 +20,17 @@ NBGRADER     := cd $(COURSE) && $(NBG_PATH) $(CURDIR)/$(BIN)/nbgrader
 CELL_TIMEOUT ?=
 SANDBOX      ?= on
 ASSIGNMENT   ?=
+WORKERS      ?=
+SCHEDULER    ?=
+DB_URL       ?=
+PORT         ?= 8888
+# nbgrader's JupyterLab parts only instructors get; students keep Validate and the assignment list.
+INSTRUCTOR_LAB_PLUGINS := @jupyter/nbgrader:formgrader @jupyter/nbgrader:create-assignment @jupyter/nbgrader:course-list
+INSTRUCTOR_SERVER_EXTENSIONS := nbgrader.server_extensions.formgrader nbgrader.server_extensions.course_list
+# JupyterLab refuses to start as root unless told; containers often run as root.
+ALLOW_ROOT   := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: release collect autograde feedback export formgrader
+.PHONY: release collect autograde feedback export formgrader sandbox-tools student-jupyter
 
 define need_assignment
 	@test -n "$(ASSIGNMENT)" || { echo "Say which assignment: make $@ ASSIGNMENT=<name> (one of: $$(ls $(COURSE)/source))"; exit 2; }
@@ -34,11 +48,24 @@ collect: setup
 	cp "$(ZIP)" $(COURSE)/downloaded/$(ASSIGNMENT)/archive/
 	$(NBGRADER) zip_collect $(ASSIGNMENT) --force
 
-autograde: setup
-	$(call need_assignment)
+# The sandbox needs bubblewrap: installed here when we may (root with apt), else one line says how.
+sandbox-tools:
 	@case "$(SANDBOX)" in on|off) ;; *) echo "SANDBOX must be on or off, not '$(SANDBOX)'"; exit 2;; esac
+	@if [ "$(SANDBOX)" = on ] && [ -z "$(SCHEDULER)" ] && ! command -v bwrap >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing bubblewrap (Debian's package) for the grading sandbox"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	  else \
+	    echo "make autograde needs bubblewrap for its sandbox: run 'sudo apt-get install bubblewrap' (or, for submissions you trust, SANDBOX=off)"; exit 2; \
+	  fi; fi
+
+autograde: setup sandbox-tools
+	$(call need_assignment)
 	$(NBG_PATH) $(BIN)/python -m coursegrading.autograde $(ASSIGNMENT) --course $(COURSE) \
 		$(if $(CELL_TIMEOUT),--cell-timeout $(CELL_TIMEOUT)) \
+		$(if $(WORKERS),--workers $(WORKERS)) \
+		$(if $(SCHEDULER),--scheduler $(SCHEDULER)) \
+		$(if $(DB_URL),--db-url $(DB_URL)) \
 		$(if $(filter off,$(SANDBOX)),--no-sandbox)
 
 feedback: setup
@@ -49,5 +76,15 @@ export: setup
 	$(NBGRADER) export --to grades.csv
 	@echo "Grades written to $(COURSE)/grades.csv"
 
+# The instructor's JupyterLab: formgrader and the other instructor parts switched on for this server
+# only (exercises/jupyter/instructor ranks above the environment's own settings), whatever
+# `make student-jupyter` switched off for students.
 formgrader: setup
-	cd $(COURSE) && $(NBG_PATH) $(CURDIR)/$(BIN)/jupyter lab
+	cd $(COURSE) && JUPYTER_CONFIG_PATH="$(CURDIR)/exercises/jupyter/instructor$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+		$(NBG_PATH) $(CURDIR)/$(BIN)/jupyter lab --port $(PORT) $(ALLOW_ROOT)
+
+# The environment as students get it: nbgrader's instructor parts switched off in the environment
+# itself (sys-prefix), so every JupyterLab started from it shows Validate and the assignment list only.
+student-jupyter: setup
+	$(BIN)/jupyter labextension disable --level=sys_prefix $(INSTRUCTOR_LAB_PLUGINS)
+	$(BIN)/jupyter server extension disable --sys-prefix $(INSTRUCTOR_SERVER_EXTENSIONS)

@@ -21,6 +21,9 @@ c.CourseDirectory.root = str(Path(__file__).resolve().parent)
 # and the rest of the notebook still runs.
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
+# After a cell's reply nbgrader waits this long for its last outputs before failing the
+# whole notebook (4 s by default): on a machine busy grading several at once they lag.
+c.Execute.iopub_timeout = 60
 
 # Students' code runs in the sandbox (coursegrading.sandbox: bubblewrap, no
 # network, no instructor file, the unprivileged user nobody) whenever this
@@ -39,17 +42,33 @@ c.ClearHiddenTests.enforce_metadata = True
 c.OverwriteCells.add_missing_cells = False
 
 # Editor checkpoints and Python caches never belong in a release.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "autograde_status"]
 
 # `nbgrader zip_collect` (make collect): an LMS download holds one file per
 # student named <student>_<notebook>.ipynb, e.g. jdoe42_paying_providers.ipynb
 # (student ids without underscores). The regexp sees each file's full path.
 c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[A-Za-z0-9.\-]+)_(?P<file_id>[A-Za-z0-9_]+\.ipynb)$"
 
+# `nbgrader export` (make export): every student on the roster, each with a status
+# (graded, failed to run, missing), even one whose notebook was too broken to grade.
+c.ExportApp.plugin_class = "coursegrading.export.RosterCsvExportPlugin"
+
 # Feedback is made from the autograded notebook, which holds the hidden tests:
 # strip them, and any error that quotes them, before students see it.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "coursegrading.feedback.RedactHiddenTests",
+    "coursegrading.offline.OfflineAssets",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Feedback files and formgrader's pages load nothing from outside (no CDN): nbconvert's
+# MathJax macro is replaced by one that loads nothing, and the course's own Vega and
+# MathJax go in the page when it has a chart or maths (coursegrading.offline).
+from coursegrading.offline import template_paths  # noqa: E402
+
+c.GenerateFeedback.HTMLExporter.template_name = "offline_feedback"
+c.GenerateFeedback.HTMLExporter.template_paths = template_paths("feedback")
+c.HTMLExporter.template_name = "offline_formgrade"  # formgrader's exporter
+c.HTMLExporter.template_paths = template_paths("formgrade")
+c.HTMLExporter.preprocessors = ["coursegrading.offline.OfflineAssets"]

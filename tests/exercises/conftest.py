@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.exercises.kit import (ASSIGNMENTS, CELL_TIMEOUT, COURSE, make, nbgrader, read_nb,
+from tests.exercises.grading_support import CELL_TIMEOUT, LOOP_FOREVER, release_nb, source_nb  # noqa: F401 (shared)
+from tests.exercises.kit import (ASSIGNMENTS, COURSE, make, nbgrader, read_nb,
                                  reference_answers, submit, with_answers, wrong_answers)
 
 
@@ -50,17 +51,10 @@ def released(tmp_path_factory) -> Released:
     return Released(course, book, run.stdout + run.stderr)
 
 
-def source_nb(course: Path, assignment: str) -> dict:
-    return read_nb(course / "source" / assignment / f"{assignment}.ipynb")
-
-
-def release_nb(course: Path, assignment: str) -> dict:
-    return read_nb(course / "release" / assignment / f"{assignment}.ipynb")
 
 
 # The class for paying_providers, besides the reference, blank and wrong answers
 # every assignment gets. Each name says what the submission is.
-LOOP_FOREVER = "def block_income(amount, activity):\n    while True:\n        pass\n"
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import json
 import shutil
 import zipfile
 
-from tests.exercises.conftest import release_nb
+from tests.exercises.grading_support import release_nb
 from tests.exercises.kit import make
 
 

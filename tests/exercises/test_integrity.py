@@ -8,8 +8,8 @@ import pytest
 
 from coursegrading.autograde import FAILED, MISSING, grade_one
 from coursegrading.submissions import problem_with
-from tests.exercises.conftest import source_nb
-from tests.exercises.kit import CELL_TIMEOUT, autograded_points, scores
+from tests.exercises.grading_support import CELL_TIMEOUT, source_nb
+from tests.exercises.kit import autograded_points, scores
 
 
 def _failed_line(graded, student):

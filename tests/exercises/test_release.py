@@ -14,7 +14,8 @@ from tests.exercises.kit import ASSIGNMENTS, autograded_points, cells_by_id, ref
 
 
 def test_every_assignment_is_in_the_course():
-    assert set(ASSIGNMENTS) == {"reading_sources", "paying_providers", "pooling_budgets", "comparing_models"}
+    assert set(ASSIGNMENTS) == {"reading_sources", "paying_providers", "pooling_budgets", "comparing_models",
+                               "integrated_care"}
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -23,10 +23,9 @@ import pytest
 from coursegrading.autograde import FAILED, GRADED, grade_class
 from coursegrading.feedback import split_hidden
 from coursegrading.submissions import folder_problem
-from tests.exercises.conftest import release_nb, source_nb
-from tests.exercises.kit import (CELL_TIMEOUT, ROOT, autograded_points, make, nbgrader, read_nb, reference_answers,
+from tests.exercises.grading_support import CELL_TIMEOUT, instructor_lines, page_text, release_nb, source_nb
+from tests.exercises.kit import (ROOT, autograded_points, make, nbgrader, read_nb, reference_answers,
                                  scores, submit, text, with_answers)
-from tests.exercises.test_leaks import instructor_lines, page_text
 
 A = "paying_providers"
 ATTACKED_CELL = "marginal_rate_income_answer"

@@ -1,11 +1,18 @@
-"""Autograding a whole class, one student at a time, with a summary.
+"""Autograding a whole class, several students at once, with progress and a summary.
 
 Each submission is checked first (`submissions.problem_with`), then graded by
-its own `nbgrader autograde` run, so one broken or never-ending submission
-cannot stop the rest of the class being graded, and a broken one is reported,
+nbgrader's own `Autograde` converter (`inprocess`), in its own process forked
+from one that imported nbgrader once (`pool`), so nbgrader's start is paid once
+per run, not per student, and one broken or never-ending submission cannot
+stop the rest of the class being graded: a submission that outlasts its limit
+is stopped with its kernel. By default one submission per core is graded at a
+time; `--workers 1` grades one at a time, with the same scores. Given a Dask
+scheduler's address (``--scheduler``) the submissions are graded by that
+cluster's workers instead (`distributed`). A broken submission is reported,
 never scored as empty. The summary tells apart the submissions that were
 graded, those that failed to run (and why), and the students with no
-submission.
+submission; what happened to each student is also kept for the export
+(`status`).
 
 Students' code runs in a sandbox (`coursegrading.sandbox`) unless
 `sandbox=False` (``--no-sandbox``) is asked for; if the sandbox cannot start,
@@ -13,23 +20,29 @@ grading refuses rather than running the code unsandboxed.
 
 Command line (from the repository root)::
 
-    .venv/bin/python -m coursegrading.autograde ASSIGNMENT [--cell-timeout S] [--no-sandbox]
+    .venv/bin/python -m coursegrading.autograde ASSIGNMENT [--workers N] [--scheduler ADDRESS]
+        [--cell-timeout S] [--no-sandbox]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
 from jupyter_client.manager import AsyncKernelManager
 
+from coursegrading import inprocess, pool, status
 from coursegrading import sandbox as sandboxing
 from coursegrading.course import run_nbgrader
+from coursegrading.inprocess import default_db_url, with_busy_timeout
 from coursegrading.submissions import folder_problem, problem_with
 
 GRADED, FAILED, MISSING = "graded", "failed to run", "missing"
@@ -49,26 +62,35 @@ class Outcome:
     max_score: float | None = None
 
 
-def autograde_submission(course_dir: Path | str, assignment: str, student: str,
-                         cell_timeout: int | None = None,
-                         timeout: float | None = None, sandbox: bool = True) -> subprocess.CompletedProcess:
-    """Autograde one student's submission: the one place students' code is run.
-
-    `cell_timeout` (seconds) overrides the course's per-cell limit;
-    `timeout` bounds the whole run. With `sandbox` (the default) the kernel
-    runs in the sandbox; `SandboxUnavailable` is raised if it cannot start.
-    """
-    args = ["autograde", assignment, "--student", student, "--force"]
+def kernel_manager(sandbox: bool) -> str:
+    """The kernel manager nbgrader runs students' notebooks with: the sandbox's, or nbgrader's own."""
     if sandbox:
         sandboxing.check_available()
         manager = sandboxing.SandboxedKernelManager
     else:
         manager = AsyncKernelManager  # nbgrader's own choice, overriding the course's sandbox
+    return f"{manager.__module__}.{manager.__name__}"
+
+
+def check_cell_timeout(cell_timeout: int | None) -> None:
+    if cell_timeout is not None and int(cell_timeout) < 1:
+        raise ValueError(f"cell_timeout: must be a whole number of seconds, 1 or more; got {cell_timeout!r}")
+
+
+def autograde_submission(course_dir: Path | str, assignment: str, student: str,
+                         cell_timeout: int | None = None,
+                         timeout: float | None = None, sandbox: bool = True) -> subprocess.CompletedProcess:
+    """Autograde one student's submission with the `nbgrader autograde` program, as an instructor would by hand.
+
+    `cell_timeout` (seconds) overrides the course's per-cell limit;
+    `timeout` bounds the whole run. With `sandbox` (the default) the kernel
+    runs in the sandbox; `SandboxUnavailable` is raised if it cannot start.
+    """
+    check_cell_timeout(cell_timeout)
     # Given on the command line, so a course whose config does not name the sandbox is sandboxed too.
-    args.append(f"--Execute.kernel_manager_class={manager.__module__}.{manager.__name__}")
+    args = ["autograde", assignment, "--student", student, "--force",
+            f"--Execute.kernel_manager_class={kernel_manager(sandbox)}"]
     if cell_timeout is not None:
-        if int(cell_timeout) < 1:
-            raise ValueError(f"cell_timeout: must be a whole number of seconds, 1 or more; got {cell_timeout!r}")
         args.append(f"--Execute.timeout={int(cell_timeout)}")
     return run_nbgrader(course_dir, *args, timeout=timeout)
 
@@ -76,7 +98,7 @@ def autograde_submission(course_dir: Path | str, assignment: str, student: str,
 def _gradebook(course_dir: Path, db_url: str | None):
     from nbgrader.api import Gradebook  # imported late: nbgrader is the `grading` extra
 
-    return Gradebook(db_url or f"sqlite:///{(course_dir / 'gradebook.db').resolve()}")
+    return Gradebook(with_busy_timeout(db_url or default_db_url(course_dir)))
 
 
 def _scores(course_dir: Path, assignment: str, student: str, db_url: str | None) -> tuple[float | None, float | None]:
@@ -90,7 +112,8 @@ def _scores(course_dir: Path, assignment: str, student: str, db_url: str | None)
         return float(submission.score), float(submission.max_score)
 
 
-def _roster(course_dir: Path, db_url: str | None) -> set[str]:
+def roster(course_dir: Path, db_url: str | None) -> set[str]:
+    """Every student in the gradebook."""
     if not (course_dir / "gradebook.db").exists() and db_url is None:
         return set()
     with _gradebook(course_dir, db_url) as gb:
@@ -113,13 +136,12 @@ def _never_finished(autograded: Path) -> str | None:
 def _last_error(log: str) -> str:
     lines = [line.strip() for line in log.splitlines() if line.strip()]
     errors = [line for line in lines if "ERROR" in line or "Error" in line]
+    errors = [line for line in errors if "see the the above traceback" not in line] or errors
     return (errors or lines or ["no output"])[-1][:300]
 
 
-def grade_one(course_dir: Path | str, assignment: str, student: str, cell_timeout: int | None = None,
-              submission_timeout: float | None = 900, db_url: str | None = None, sandbox: bool = True) -> Outcome:
-    """Check, then autograde, one student's submission; say what happened."""
-    course_dir = Path(course_dir)
+def problem_before_grading(course_dir: Path, assignment: str, student: str) -> Outcome | None:
+    """MISSING or FAILED if the submission is absent or cannot be graded as it stands; None if it can."""
     submitted = course_dir / "submitted" / student / assignment
     if not submitted.is_dir() or submitted.is_symlink():
         return Outcome(student, MISSING, f"no submission in submitted/{student}/{assignment}")
@@ -130,12 +152,23 @@ def grade_one(course_dir: Path | str, assignment: str, student: str, cell_timeou
         problem = problem_with(submitted / released.name, released)
         if problem:
             return Outcome(student, FAILED, problem + " (not graded; the gradebook is unchanged)")
-    try:
-        run = autograde_submission(course_dir, assignment, student, cell_timeout, submission_timeout, sandbox)
-    except subprocess.TimeoutExpired:
-        return Outcome(student, FAILED, f"did not finish within {submission_timeout:g} s in all (not graded)")
-    if run.returncode != 0:
-        return Outcome(student, FAILED, "nbgrader could not grade it: " + _last_error(run.stdout + run.stderr))
+    return None
+
+
+def grade_here(course_dir: Path | str, assignment: str, student: str, cell_timeout: int | None = None,
+               db_url: str | None = None, sandbox: bool = True) -> Outcome:
+    """Check, then autograde, one submission in this process; say what happened.
+
+    This is what each worker runs, on this machine or on a cluster's.
+    """
+    course_dir = Path(course_dir)
+    check_cell_timeout(cell_timeout)
+    early = problem_before_grading(course_dir, assignment, student)
+    if early:
+        return early
+    run = inprocess.autograde(course_dir, assignment, student, kernel_manager(sandbox), cell_timeout, db_url)
+    if not run.ok:
+        return Outcome(student, FAILED, "nbgrader could not grade it: " + _last_error(run.log))
     score, max_score = _scores(course_dir, assignment, student, db_url)
     stuck = _never_finished(course_dir / "autograded" / student / assignment)
     if stuck:
@@ -143,41 +176,83 @@ def grade_one(course_dir: Path | str, assignment: str, student: str, cell_timeou
     return Outcome(student, GRADED, "", score, max_score)
 
 
-def _report_progress(done: int, total: int, outcome: Outcome) -> None:
-    detail = f"{outcome.score:g} / {outcome.max_score:g}" if outcome.status == GRADED else outcome.reason
-    print(f"[{done}/{total}] {outcome.student}: {outcome.status} {detail}", file=sys.stderr, flush=True)
+def grade_one(course_dir: Path | str, assignment: str, student: str, cell_timeout: int | None = None,
+              submission_timeout: float | None = 900, db_url: str | None = None, sandbox: bool = True) -> Outcome:
+    """Check, then autograde, one student's submission in a process of its own; say what happened."""
+    return grade_class(course_dir, assignment, [student], cell_timeout, submission_timeout, db_url,
+                       progress=None, sandbox=sandbox, workers=1)[0]
+
+
+class Progress:
+    """Progress as students are done: one line each (done, failed, time left), and a bar on a terminal."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream = stream
+        self.started = time.monotonic()
+        self.failed = 0
+
+    def __call__(self, done: int, total: int, outcome: Outcome) -> None:
+        self.failed += outcome.status == FAILED
+        elapsed = time.monotonic() - self.started
+        left = elapsed / done * (total - done)
+        detail = f"{outcome.score:g} / {outcome.max_score:g}" if outcome.status == GRADED else outcome.reason
+        tally = f"{done} done, {self.failed} failed, about {left:.0f} s left"
+        if self.stream.isatty():
+            width = 30
+            bar = "#" * round(width * done / total) + "-" * (width - round(width * done / total))
+            self.stream.write("\r\x1b[K")
+            print(f"[{done}/{total}] {outcome.student}: {outcome.status} {detail}", file=self.stream)
+            self.stream.write(f"[{bar}] {tally}" + ("\n" if done == total else ""))
+        else:
+            print(f"[{done}/{total}] {outcome.student}: {outcome.status} {detail} ({tally})", file=self.stream)
+        self.stream.flush()
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def grade_class(course_dir: Path | str, assignment: str, students: Iterable[str] | None = None,
                 cell_timeout: int | None = None, submission_timeout: float | None = 900,
                 db_url: str | None = None,
-                progress: Callable[[int, int, Outcome], None] | None = _report_progress,
-                sandbox: bool = True) -> list[Outcome]:
-    """Grade every submission of `assignment`, one student at a time.
+                progress: Callable[[int, int, Outcome], None] | None = None,
+                sandbox: bool = True, workers: int | None = None, scheduler: str | None = None) -> list[Outcome]:
+    """Grade every submission of `assignment`, `workers` at a time (default: one per core).
 
     The class is `students` if given, else everyone in the gradebook and
     everyone with a folder in `submitted/`. A student with no submission is
     MISSING; a submission that is broken or never finishes is FAILED, with the
     reason; the rest are GRADED. `progress(done, total, outcome)` is called
-    after each student. With `sandbox` (the default), `SandboxUnavailable`
-    is raised before anyone is graded if the sandbox cannot start.
+    after each student (in the order they finish). With `scheduler` (a Dask
+    scheduler's address) the cluster's workers grade instead of local
+    processes. With `sandbox` (the default), `SandboxUnavailable` is raised
+    before anyone is graded if the sandbox cannot start. Returns the outcomes
+    in the students' order, and records them for the export.
     """
     course_dir = Path(course_dir)
     if not (course_dir / "source" / assignment).is_dir():
         raise ValueError(f"assignment: no source/{assignment} in {course_dir}")
-    if sandbox:
+    check_cell_timeout(cell_timeout)
+    if workers is not None and int(workers) < 1:
+        raise ValueError(f"workers: must be 1 or more; got {workers!r}")
+    if sandbox and scheduler is None:
         sandboxing.check_available()
     if students is None:
         submitted = course_dir / "submitted"
         with_folder = {p.name for p in submitted.iterdir() if p.is_dir()} if submitted.is_dir() else set()
-        students = _roster(course_dir, db_url) | with_folder
-    students = sorted(students)
-    outcomes = []
-    for done, student in enumerate(students, start=1):
-        outcome = grade_one(course_dir, assignment, student, cell_timeout, submission_timeout, db_url, sandbox)
-        outcomes.append(outcome)
-        if progress:
-            progress(done, len(students), outcome)
+        students = roster(course_dir, db_url) | with_folder
+    students = sorted(set(students))
+    job = partial(grade_here, course_dir.resolve(), assignment, cell_timeout=cell_timeout, db_url=db_url,
+                  sandbox=sandbox)
+    if scheduler is not None:
+        from coursegrading.distributed import grade_on_cluster
+
+        by_student = grade_on_cluster(scheduler, job, students, progress)
+    else:
+        by_student = pool.grade_all(job, students, workers or default_workers(), submission_timeout, progress)
+    outcomes = [by_student[student] for student in students]
+    status.record(course_dir, assignment, outcomes)
     return outcomes
 
 
@@ -208,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell-timeout", type=int, default=None, help="seconds a cell may run (default: the course's)")
     parser.add_argument("--submission-timeout", type=float, default=900, help="seconds one submission may take in all")
     parser.add_argument("--db-url", default=None, help="the gradebook, if not exercises/gradebook.db")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="submissions graded at once on this machine (default: one per core)")
+    parser.add_argument("--scheduler", default=None,
+                        help="a Dask scheduler's address (tcp://host:8786): its workers grade instead")
     parser.add_argument("--no-sandbox", dest="sandbox", action="store_false",
                         help="run students' code with your own rights, outside the sandbox (not recommended)")
     args = parser.parse_args(argv)
@@ -215,8 +294,12 @@ def main(argv: list[str] | None = None) -> int:
         print("WARNING: grading without the sandbox: students' code runs with your rights and can read "
               "the solutions, change the gradebook and reach the network.", file=sys.stderr, flush=True)
     try:
-        outcomes = grade_class(args.course, args.assignment, args.student, args.cell_timeout,
-                               args.submission_timeout, args.db_url, sandbox=args.sandbox)
+        # The module by its own name, not as __main__, so the jobs it hands to workers can be found by them.
+        from coursegrading import autograde as this
+
+        outcomes = this.grade_class(args.course, args.assignment, args.student, args.cell_timeout,
+                               args.submission_timeout, args.db_url, progress=Progress(), sandbox=args.sandbox,
+                               workers=args.workers, scheduler=args.scheduler)
     except sandboxing.SandboxUnavailable as err:
         print(f"Not grading: {err}", file=sys.stderr)
         return 3

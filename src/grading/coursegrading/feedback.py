@@ -10,25 +10,25 @@ whether it passed: a short note, or a visible test's own message.
 
 from __future__ import annotations
 
-import json
 import re
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
-BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+# nbgrader (ClearHiddenTests) takes any line containing these for a marker, whatever surrounds them.
+BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
 NOTE = "A hidden test on an edge case failed. Check your answer against the question and the visible tests."
 PASSED = "The tests in this cell passed (outputs of cells with hidden tests are not shown).\n"
 
 
 def split_hidden(source: str) -> tuple[str, list[str]]:
-    """The source without its hidden-test regions, and the hidden lines themselves."""
+    """The source without its hidden-test regions (markers included), and the hidden lines themselves."""
     kept, hidden, inside = [], [], False
     for line in source.splitlines():
-        if line.strip() == BEGIN:
+        if BEGIN in line:
             inside = True
-        elif line.strip() == END:
+        elif END in line:
             inside = False
         elif inside:
             hidden.append(line)
@@ -37,19 +37,48 @@ def split_hidden(source: str) -> tuple[str, list[str]]:
     return "\n".join(kept), hidden
 
 
+def hidden_line_numbers(source: str) -> set[int]:
+    """The numbers (from 1) of the source's lines in a hidden-test region, markers included."""
+    numbers, inside = set(), False
+    for number, line in enumerate(source.splitlines(), start=1):
+        if BEGIN in line:
+            inside = True
+        if inside:
+            numbers.add(number)
+        if END in line:
+            inside = False
+    return numbers
+
+
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# IPython names the cell a frame belongs to and the line: "Cell In[6], line 3".
+CELL_FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")
+# Errors nbgrader itself writes when a cell never finished: fixed text, nothing of the test's.
+NEVER_FINISHED = {"CellTimeoutError", "DeadKernelError"}
 
 
-def _visible_message(output: dict, visible_source: str) -> str | None:
-    """The error's message if it is one the visible tests give (quoted in the cell's visible code), else None."""
-    message = ANSI.sub("", str(output.get("evalue", ""))).strip()
-    if output.get("ename") == "AssertionError" and message and message in visible_source:
-        return message
-    return None
+def failing_line(output: dict, execution_count: int | None) -> int | None:
+    """The line of the test cell the error came from (the cell's last frame in the traceback), if known."""
+    if execution_count is None:
+        return None
+    found = [int(line) for count, line in CELL_FRAME.findall(ANSI.sub("", "\n".join(output.get("traceback", []))))
+             if int(count) == execution_count]
+    return found[-1] if found else None
+
+
+def _text(value) -> str:
+    """Every string in an output, as written (not JSON-escaped, so quoted code is found as it is)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return "\n".join(_text(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return "\n".join(_text(v) for v in value)
+    return ""
 
 
 def _quotes(output: dict, hidden: list[str]) -> bool:
-    text = ANSI.sub("", json.dumps(output, ensure_ascii=False))
+    text = ANSI.sub("", _text(output))
     return BEGIN in text or END in text or any(line in text for line in hidden)
 
 
@@ -57,10 +86,13 @@ class RedactHiddenTests(Preprocessor):
     """Strip hidden tests, and any output that could quote them, from the notebook feedback is made from.
 
     A test cell with hidden tests keeps only its visible code, and its outputs
-    are replaced by a fixed note and the outcome: student code runs inside the
-    test and could print the hidden code (from the calling frame, say) or put
-    it in an error. A visible test's own assertion message is kept. Any other
-    output that quotes a hidden line is dropped too.
+    are replaced by its outcome: passed; the error a visible test raised, with
+    its own message (and no traceback, whose context lines could show hidden
+    code); or, for a failure on a hidden line, a fixed note. Student code runs
+    inside the tests and could print the hidden code or put it in an error, so
+    nothing else from the cell is kept, and a message that quotes a hidden line
+    is replaced by the note too. Any other output that quotes a hidden line is
+    dropped.
     """
 
     # nbconvert runs only enabled preprocessors; this one must always run.
@@ -75,8 +107,9 @@ class RedactHiddenTests(Preprocessor):
         if cell.cell_type != "code":
             return cell, resources
         if BEGIN in cell.source:
+            outcome = self._outcome(cell)
             cell.source, _ = split_hidden(cell.source)
-            cell.outputs = [self._outcome(cell)]
+            cell.outputs = [outcome]
         else:
             cell.outputs = [output for output in cell.get("outputs", []) if not _quotes(output, self._hidden)]
         return cell, resources
@@ -85,6 +118,12 @@ class RedactHiddenTests(Preprocessor):
         error = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
         if error is None:
             return nbformat.v4.new_output("stream", name="stdout", text=PASSED)
-        message = _visible_message(error, cell.source)
-        ename, evalue = ("AssertionError", message) if message else ("HiddenTestFailed", NOTE)
-        return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+        ename = ANSI.sub("", str(error.get("ename", "Error")))
+        evalue = ANSI.sub("", str(error.get("evalue", ""))).strip()
+        line = failing_line(error, cell.get("execution_count"))
+        visible = ((line is not None and line not in hidden_line_numbers(cell.source))
+                   or (line is None and ename in NEVER_FINISHED))
+        if not visible or _quotes({"evalue": evalue}, self._hidden):
+            ename, evalue = "HiddenTestFailed", NOTE
+        text = f"{ename}: {evalue}" if evalue else ename
+        return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[text])

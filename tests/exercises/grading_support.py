@@ -1,0 +1,50 @@
+"""Support shared by the grading tests (a support module, so test modules need not import one another)."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from tests.exercises.kit import ASSIGNMENTS, read_nb, text
+
+# A block payment that never returns: a never-ending submission.
+LOOP_FOREVER = "def block_income(amount, activity):\n    while True:\n        pass\n"
+
+
+def source_nb(course: Path, assignment: str) -> dict:
+    return read_nb(course / "source" / assignment / f"{assignment}.ipynb")
+
+
+def release_nb(course: Path, assignment: str) -> dict:
+    return read_nb(course / "release" / assignment / f"{assignment}.ipynb")
+
+
+def instructor_lines(course: Path) -> set[str]:
+    """Lines only instructors may see: solutions and hidden tests, long enough to be distinctive."""
+    lines, public = set(), set()
+    for assignment in ASSIGNMENTS:
+        for cell in source_nb(course, assignment)["cells"]:
+            inside = False
+            for line in text(cell).splitlines():
+                marker = line.strip()
+                if "BEGIN SOLUTION" in marker or "BEGIN HIDDEN TESTS" in marker:
+                    inside = True
+                elif "END SOLUTION" in marker or "END HIDDEN TESTS" in marker:
+                    inside = False
+                elif len(marker) >= 25:
+                    (lines if inside else public).add(marker)
+    # A line students are given elsewhere (a choice of wording, say) is no leak.
+    return lines - public
+
+
+def page_text(page: Path) -> str:
+    """A page's text as a reader sees it: tags (and the code highlighter's spans) removed."""
+    content = page.read_text(encoding="utf-8", errors="replace")
+    if page.suffix == ".html":
+        content = html.unescape(re.sub(r"<[^>]+>", "", content))
+    return content
+
+# Seconds a cell may run in the grading tests: the notebooks' imports alone (numpy, pandas,
+# altair) take over 10 s on a loaded 2-core machine, and a timed-out import fails the whole class.
+CELL_TIMEOUT = 30
