@@ -27,9 +27,11 @@ TREES = [
     ("@jupyter-widgets/html-manager/dist", "html-manager"),
     # MathJax 3 as Sphinx loads it (tex-chtml.js) with the pieces it loads lazily
     ("mathjax/es5", "mathjax"),
+    # Thebe, loaded only when a reader presses "Run live" on a widget page (carepool/sphinx/live.py)
+    ("thebe/lib", "thebe"),
 ]
 # Large MathJax bundles the site never loads.
-SKIP = ("embed.js", "*-full*.js", "*svg*.js", "mml-*.js", "tex-mml-*.js", "*.map")
+SKIP = ("embed.js", "*-full*.js", "*svg*.js", "mml-*.js", "tex-mml-*.js", "*.map", "*.d.ts")
 
 
 def main() -> int:

@@ -1,35 +1,209 @@
-"""The lesson notebooks' pages in the static book show their widget apps from saved state."""
+"""The widget pages of the built book: a plain snapshot with every control off, until a kernel runs them.
+
+A saved ipywidgets app cannot recompute without Python. With no kernel, each
+widget page must say it is a snapshot and switch every control of the saved
+app off; "Run live" must either say how to get a server or, with the local
+server `make live` starts, run the app so that moving a lever redraws it.
+"""
 
 from __future__ import annotations
 
+import json
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
 import pytest
 
-from carepool import widgets
+from tests.support import ROOT, save_screenshot
 
-APPS = {
-    "notebooks/paying_for_activity.html": widgets.paying_for_activity_app,
-    "notebooks/wrong_pocket.html": widgets.wrong_pocket_app,
-    "notebooks/sharing_risk.html": widgets.sharing_risk_app,
-}
+sys.path.insert(0, str(ROOT / "scripts"))
+import live  # noqa: E402  (scripts/live.py, what `make live` runs)
+
+WIDGET_PAGES = ["notebooks/first_explorer.html", "notebooks/paying_for_activity.html",
+                "notebooks/wrong_pocket.html", "notebooks/sharing_risk.html"]
+APP_PAGES = WIDGET_PAGES[1:]
+# Controls a reader could use, and what the saved app draws them with.
+CONTROLS_IN_WIDGETS = ".cell_output .jupyter-widgets :is(input, select, button, textarea)"
+SLIDER_HANDLES = ".cell_output .jupyter-widgets .noUi-handle"
 
 
-@pytest.mark.parametrize("path", list(APPS))
-def test_each_lesson_page_shows_its_two_scenarios_from_saved_state(built_book, visit, path):
-    v = visit(path, wait_for=".widget-hslider, .jupyter-widgets.widget-slider")
+@dataclass
+class PageVisit:
+    page: object
+    outside_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def open_widget_page(browser, site_url):
+    """Open a widget page with every request to another host blocked and recorded, and wait
+    until the saved widgets are drawn (not for network idle: on the first explorer's page
+    Chromium never reports it, with nothing pending)."""
+    contexts = []
+
+    def open_page(path: str) -> PageVisit:
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        v = PageVisit(page)
+
+        def route(r):
+            if r.request.url.startswith(("data:", "blob:")) or urlparse(r.request.url).hostname == "127.0.0.1":
+                return r.continue_()
+            v.outside_requests.append(r.request.url)
+            return r.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: m.type == "error" and v.console_errors.append(m.text))
+        page.on("pageerror", lambda e: v.console_errors.append(str(e)))
+        page.on("response", lambda r: r.status >= 400 and v.console_errors.append(f"HTTP {r.status}: {r.url}"))
+        page.goto(f"{site_url}/{path}", wait_until="load")
+        page.wait_for_selector(".cell_output .jupyter-widgets .widget-slider", timeout=30_000)
+        time.sleep(1)  # the widget manager draws the rest of the saved widgets
+        return v
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def _notebook_metadata(path: str) -> dict:
+    return json.loads((ROOT / path.replace(".html", ".ipynb")).read_text())["metadata"]
+
+
+@pytest.mark.parametrize("path", WIDGET_PAGES)
+def test_a_widget_page_without_a_kernel_says_it_is_a_snapshot_and_switches_every_control_off(
+        built_book, open_widget_page, path):
+    v = open_widget_page(path)
     page = v.page
-    page.wait_for_selector(".widget-html-content table", timeout=20_000)
-    shown = page.locator(".widget-html-content").all_inner_texts()
-    app = APPS[path]()
-    # The app's own title and both scenarios, each with its table of results.
-    assert any(app.widget.children[0].value.removeprefix("<h3>").removesuffix("</h3>") in t for t in shown)
-    assert sum("Scenario A" in t for t in shown) == 1 and sum("Scenario B" in t for t in shown) == 1
-    assert page.locator(".widget-html-content table").count() == 2
-    # Every lever of both scenarios is drawn: as many sliders as the live app shows (the options of
-    # the chosen arrangement only).
-    shown_controls = [c for side in (app.left, app.right) for c in side.controls()
-                      if c not in side.option_levers.values() or c in side.options_box.children]
-    live_sliders = sum(isinstance(c, (widgets.widgets.IntSlider, widgets.widgets.FloatSlider))
-                       for c in shown_controls)
-    assert live_sliders > 40
-    assert page.locator(".widget-hslider, .widget-slider.widget-hslider").count() >= live_sliders
+    banner = page.locator(".carepool-live-banner")
+    assert banner.count() == 1 and banner.is_visible()
+    assert "Snapshot." in banner.inner_text() and "switched off" in banner.inner_text()
+    assert page.locator(".carepool-live-run").is_visible()
+
+    # The banner links the explorer that works without Python, and the target exists.
+    link = page.locator("a.carepool-live-explorer")
+    meta = _notebook_metadata(path)["live_widgets"]
+    href = link.get_attribute("href")
+    target, _, anchor = href.partition("#")
+    assert anchor == f"explorer-{meta['explorer']}"
+    target_file = (built_book / path).parent / target if target else built_book / path
+    assert target_file.resolve().is_file() and f'id="explorer-{meta["explorer"]}"' in target_file.read_text()
+
+    controls = page.locator(CONTROLS_IN_WIDGETS)
+    assert all(controls.evaluate_all("els => els.map(e => e.disabled)")), "an enabled control in a snapshot"
+    handles = page.locator(SLIDER_HANDLES)
+    assert handles.count() > 0
+    states = handles.evaluate_all("els => els.map(e => [e.getAttribute('aria-disabled'), e.tabIndex,"
+                                  " e.closest('[inert]') !== null])")
+    assert all(s == ["true", -1, True] for s in states), states
+    # A slider's readout can be typed into in Jupyter: here it is inside an inert output.
+    readouts = page.locator(".cell_output .jupyter-widgets .widget-readout")
+    assert readouts.count() > 0
+    assert all(readouts.evaluate_all("els => els.map(e => e.closest('[inert]') !== null)"))
+
+    # A reader's drag moves nothing.
+    readout = page.locator(".cell_output .jupyter-widgets .widget-readout").first
+    before = readout.inner_text()
+    box = handles.first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 80, box["y"] + box["height"] / 2, steps=4)
+    page.mouse.up()
+    assert readout.inner_text() == before
+
+    # The static chart on the first explorer's page is not a widget: it stays usable.
+    if path.endswith("first_explorer.html"):
+        assert not page.locator(".vega-bind input").first.is_disabled()
+    save_screenshot(page, "snapshot-" + Path(path).stem)
     assert v.console_errors == [] and v.outside_requests == []
+
+
+@pytest.mark.parametrize("path", APP_PAGES)
+def test_the_snapshot_shows_the_apps_chart_and_both_scenarios(built_book, open_widget_page, path):
+    v = open_widget_page(path)
+    page = v.page
+    tabs = page.locator(".cell_output .jupyter-widgets .lm-TabBar-tabLabel").all_inner_texts()
+    assert tabs == ["Scenario A", "Scenario B"]
+    chart = page.locator(".cell_output .jupyter-widgets svg.marks")
+    assert chart.count() >= 1 and "Scenario A" in chart.first.inner_html()
+    assert page.locator(".cell_output .jupyter-widgets table").count() == 1
+
+
+def test_run_live_with_no_server_says_how_to_get_one(built_book, open_widget_page):
+    v = open_widget_page("notebooks/wrong_pocket.html")
+    page = v.page
+    page.click(".carepool-live-run")
+    page.wait_for_function("() => document.querySelector('.carepool-live-status').textContent.includes('make live')")
+    assert page.locator(".carepool-live-run").is_enabled()  # can be tried again
+    assert all(page.locator(CONTROLS_IN_WIDGETS).evaluate_all("els => els.map(e => e.disabled)"))
+    # The only failed request is the look-up of a local server that is not running.
+    # (Chromium logs a 404 without its address; the page's response log names it.)
+    assert [e for e in v.console_errors if "live-server.json" in e] != []
+    assert [e for e in v.console_errors if "live-server.json" not in e and "status of 404" not in e] == []
+    assert v.outside_requests == []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_book(built_book):
+    """The book and a Jupyter server on loopback, as `make live` starts them."""
+    processes, book = live.start(_free_port(), _free_port())
+    try:
+        yield book
+    finally:
+        live.stop(processes)
+    assert not live.ANNOUNCE.exists()
+
+
+def test_run_live_runs_the_app_on_the_local_jupyter_server_and_a_lever_redraws_it(live_book, browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    outside = []
+
+    def route(r):
+        if r.request.url.startswith(("data:", "blob:")) or urlparse(r.request.url).hostname == "127.0.0.1":
+            return r.continue_()
+        outside.append(r.request.url)
+        return r.abort()
+
+    page.route("**/*", route)
+    try:
+        page.goto(f"{live_book}/notebooks/wrong_pocket.html")
+        page.wait_for_selector(".carepool-live-run")
+        time.sleep(3)  # the Jupyter server's own start-up
+        page.click(".carepool-live-run")
+        page.wait_for_function(
+            "() => document.querySelector('.carepool-live-status').textContent.startsWith('Live')", timeout=240_000)
+        assert not page.evaluate("document.body.classList.contains('carepool-snapshot')")
+        assert "Snapshot" not in page.locator(".carepool-live-banner").inner_text()
+        handle = page.locator(".cell_output .noUi-handle").first
+        handle.wait_for(timeout=60_000)
+        assert page.locator(".cell_output [inert]").count() == 0
+        assert handle.get_attribute("aria-disabled") != "true"
+        # The chart is redrawn as a new element: compare what the page shows, not one element.
+        chart_js = "() => document.querySelector('.cell_output svg.marks').outerHTML"
+        before = page.evaluate(chart_js)
+        readout = page.locator(".cell_output .widget-readout").first
+        shown = readout.inner_text()
+        handle.scroll_into_view_if_needed()
+        box = handle.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 60, box["y"] + box["height"] / 2, steps=5)
+        page.mouse.up()
+        page.wait_for_function("([el, old]) => el.textContent !== old", arg=[readout.element_handle(), shown])
+        page.wait_for_function(f"old => ({chart_js})() !== old", arg=before, timeout=120_000)
+        save_screenshot(page, "live-wrong_pocket")
+        assert outside == []
+    finally:
+        context.close()
