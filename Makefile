@@ -64,3 +64,4 @@ clean:
 	rm -rf _build $(VENDOR) exercises/release exercises/release_zips book/exercises/student
 
 -include exercises/grading.mk
+-include live.mk

@@ -5,6 +5,5 @@ LIVE_BOOK_PORT    ?= 8000
 LIVE_JUPYTER_PORT ?= 8899
 
 .PHONY: live
-live: setup
-	test -f _build/html/index.html || $(BIN)/python scripts/build_book.py
+live: book
 	$(BIN)/python scripts/live.py --book-port $(LIVE_BOOK_PORT) --jupyter-port $(LIVE_JUPYTER_PORT)
