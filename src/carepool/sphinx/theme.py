@@ -1,0 +1,67 @@
+"""The theme's pages as a reader on a phone or a slow line needs them.
+
+sphinx-book-theme (on pydata-sphinx-theme) gives every page more than the
+course needs and, in two places, markup that does not work:
+
+- Navigation: the hidden site header holds its own "menu" and "on this page"
+  buttons, and the theme's scripts bind the *first* ``.primary-toggle`` and
+  ``.secondary-toggle`` on the page, which are those hidden ones, so the
+  visible buttons in the article header do nothing. The header's copies are
+  removed (``templates/sections/header.html``), so the scripts bind the
+  buttons a reader can press.
+- Weight: a 1.5 MB Font Awesome script, only needed to draw custom icons as
+  SVG, is dropped (``templates/layout.html``); the theme's stylesheet draws
+  its icons from the web fonts. MathJax is loaded only on pages that hold
+  maths themselves: Sphinx counts the maths of every page in a page's
+  toctree, so the front page loaded it for the whole book.
+- Accessibility: the sidebar's search button is named by what it shows
+  (``templates/components/search-button-field.html``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markupsafe import Markup
+from sphinx.application import Sphinx
+
+TEMPLATES = Path(__file__).parent / "templates"
+ICON_SCRIPT = re.compile(r'\s*<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>')
+
+
+def without_icon_script(html: str) -> Markup:
+    """The theme's head markup without its Font Awesome script tag."""
+    return Markup(ICON_SCRIPT.sub("", str(html)))
+
+
+def _use_templates(app: Sphinx, config) -> None:
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
+
+
+def _add_filter(app: Sphinx) -> None:
+    if hasattr(app.builder, "templates"):
+        app.builder.templates.environment.filters["without_icon_script"] = without_icon_script
+
+
+def _is_mathjax(script) -> bool:
+    filename = getattr(script, "filename", "") or ""
+    body = (getattr(script, "attributes", None) or {}).get("body", "")
+    return filename.endswith("mathjax/tex-chtml.js") or body.startswith("window.MathJax")
+
+
+def _mathjax_only_where_maths(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    math = app.env.get_domain("math")
+    if math.data["has_equations"].get(pagename):
+        return
+    scripts = context.get("script_files")
+    if isinstance(scripts, list):
+        scripts[:] = [s for s in scripts if not _is_mathjax(s)]
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _use_templates)
+    app.connect("builder-inited", _add_filter)
+    # After sphinx.ext.mathjax has added its scripts (priority 500).
+    app.connect("html-page-context", _mathjax_only_where_maths, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
