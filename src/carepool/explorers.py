@@ -73,7 +73,7 @@ def _values(df: pd.DataFrame) -> alt.Data:
                             for row in df.to_dict("records")])
 
 
-def _finish(chart, name: str, title: str, description: str, applies: dict | None = None):
+def _finish(chart, name: str, title: str | list[str], description: str, applies: dict | None = None):
     usermeta = {"explorer": name}
     if applies:
         usermeta["applies"] = applies
@@ -84,7 +84,7 @@ def _money_label(field: str, signed: bool = False) -> str:
     """A Vega expression printing a £m figure to £0.1m, as "£12.3m" (or "+£1.8m"/"−£5.0m" when signed)."""
     amount = f"format(abs(datum.{field}), ',.1f')"
     if signed:
-        return f"(datum.{field} < 0 ? '\u2212' : '+') + '£' + {amount} + 'm'"
+        return f"(datum.{field} < 0 ? '\u2212' : datum.{field} > 0 ? '+' : '') + '£' + {amount} + 'm'"
     return f"(datum.{field} < 0 ? '\u2212' : '') + '£' + {amount} + 'm'"
 
 
@@ -217,7 +217,7 @@ def paying_for_activity_chart() -> alt.VConcatChart:
                         data=_values(data)).add_params(
         baseline, rate, activity)
     return _finish(
-        chart, PAYING, "An acute trust's emergency income under five ways of paying",
+        chart, PAYING, ["An acute trust's emergency income", "under five ways of paying"],
         "Line chart of an acute trust's income in pounds million against its emergency admissions in the "
         "year, one line for each way of paying: tariff, tariff with a marginal rate above the baseline, "
         "block contract, capitation and tariff plus shared savings. The block and capitation lines are "
@@ -274,9 +274,9 @@ def wrong_pocket_chart() -> alt.Chart:
         y=alt.Y("organisation:N", title=None, sort=list(ORGANISATION_LABELS.values())))
     bars = base.mark_bar().encode(
         # One scale for every setting, so the bars can be compared as the inputs move.
-        x=alt.X("change:Q", title="Change in yearly surplus (£ million; below 0 it pays)",
+        x=alt.X("change:Q", title=["Change in yearly surplus, £ million", "(below 0: it pays)"],
                 scale=alt.Scale(domain=_domain(data["change"]), nice=True), axis=alt.Axis(format=",.0f")),
-        color=alt.Color("role:N", title="Role", legend=alt.Legend(orient="bottom", direction="horizontal"),
+        color=alt.Color("role:N", title="Role", legend=alt.Legend(orient="bottom", columns=2),
                         scale=alt.Scale(domain=list(ROLE_COLOURS), range=list(ROLE_COLOURS.values()))),
         tooltip=["organisation:N", "role:N", alt.Tooltip("shown:N", title="change a year")],
     )
@@ -285,7 +285,7 @@ def wrong_pocket_chart() -> alt.Chart:
     chart = alt.layer(bars, labels, data=_values(data)).add_params(line, amount, saving, chosen).properties(
         width=WRONG_POCKET_WIDTH, height=260)
     return _finish(
-        chart, WRONG_POCKET, "The wrong pocket: who gains and who pays when one organisation invests upstream",
+        chart, WRONG_POCKET, ["The wrong pocket: who gains and who pays", "when one organisation invests upstream"],
         "Bar chart of the change in each organisation's yearly surplus, in pounds million, when the chosen "
         "organisation spends the chosen amount upstream, under the chosen arrangement. Green bars gain, red "
         "bars pay; the last bar is the net effect on the whole system, the emergency cost avoided minus "
@@ -364,7 +364,7 @@ def sharing_risk_chart(draws: int = RISK_DRAWS) -> alt.VConcatChart:
                         legend=alt.Legend(orient="top", direction="horizontal", labelLimit=300)),
     )
     # One scale for every arrangement and share, so the spreads can be compared as the inputs move.
-    money = alt.Axis(title="Yearly surplus (£ million; below 0 a deficit)", format=",.0f")
+    money = alt.Axis(title=["Yearly surplus, £ million", "(below 0: a deficit)"], format=",.0f")
     money_scale = alt.Scale(domain=_domain(data["p5"], data["p95"]), nice=True)
     whiskers = base.mark_rule().encode(x=alt.X("p5:Q", axis=money, scale=money_scale), x2="p95:Q")
     box = base.mark_bar(size=7).encode(x="p25:Q", x2="p75:Q", tooltip=[
@@ -375,7 +375,7 @@ def sharing_risk_chart(draws: int = RISK_DRAWS) -> alt.VConcatChart:
     zero = alt.Chart(alt.Data(values=[{}])).mark_rule(strokeDash=[3, 3], color="black", aria=False).encode(x=alt.datum(0))
     spread = alt.layer(whiskers, box, median, zero).properties(
         width=520, height=300,
-        title=alt.TitleParams("Yearly surplus: 5th to 95th percentile, box 25th to 75th, tick the median",
+        title=alt.TitleParams(["Yearly surplus: line 5th to 95th percentile,", "box 25th to 75th, tick the median"],
                               fontSize=13, anchor="start"))
     chance = base.mark_bar().encode(
         x=alt.X("chance_of_deficit:Q", title="Chance of a deficit in a year", axis=alt.Axis(format="%"),
@@ -387,7 +387,7 @@ def sharing_risk_chart(draws: int = RISK_DRAWS) -> alt.VConcatChart:
         title=alt.TitleParams("Chance of a deficit in a year", fontSize=13, anchor="start"))
     chart = alt.vconcat(spread, risk, data=_values(data)).add_params(chosen, fraction, weight)
     return _finish(
-        chart, SHARING_RISK, "Sharing risk: each organisation's good and bad years under an arrangement",
+        chart, SHARING_RISK, ["Sharing risk: each organisation's good", "and bad years under an arrangement"],
         f"Two charts over {draws:,} simulated runs of demand shocks. The first shows, for each "
         "organisation, the spread of its yearly surplus or deficit in pounds million: a line from the 5th "
         "to the 95th percentile, a box from the 25th to the 75th and a tick at the median, in red for the "

@@ -33,6 +33,8 @@ def chart_html(spec: dict, description: str | None = None) -> str:
     div_id = f"explorer-{explorer}" if explorer else f"chart-{uuid.uuid4().hex[:12]}"
     desc = description or spec.get("description") or _title_text(spec)
     attrs = f' role="figure" aria-label="{_escape_attr(desc)}"' if desc else ""
+    if spec.get("width") == "container":
+        attrs += ' data-width="container"'  # Vega fits it to the column; charts.js leaves it alone
     if explorer:
         bindings = input_bindings(spec)
         applies = (spec.get("usermeta") or {}).get("applies", {})

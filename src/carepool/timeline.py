@@ -144,7 +144,7 @@ def timeline_chart(events: pd.DataFrame | None = None) -> alt.Chart:
     pick_event = alt.selection_point(fields=["title"], on="click", name="event_pick", empty=False)
 
     return (
-        alt.Chart(data, title="Who holds the budget? Events 1989-2022")
+        alt.Chart(data, title=alt.TitleParams(["Who holds the budget?", "Events 1989-2022"], anchor="start"))
         .mark_circle(size=170, stroke="black")
         .encode(
             x=alt.X("date:T", title="Year", scale=alt.Scale(domain=years),
@@ -154,7 +154,7 @@ def timeline_chart(events: pd.DataFrame | None = None) -> alt.Chart:
                 "theme:N",
                 title="Theme (click to pick)",
                 sort=themes,
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=220),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=300),
             ),
             opacity=alt.condition(pick_theme, alt.value(0.95), alt.value(0.12)),
             strokeWidth=alt.condition(pick_event, alt.value(2.5), alt.value(0)),

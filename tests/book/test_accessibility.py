@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.book.test_offline_site import site_pages
 from tests.conftest import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
 
 def serious_violations(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
@@ -17,11 +20,13 @@ def serious_violations(page) -> list[dict]:
     ]
 
 
-def test_no_page_has_a_serious_or_critical_accessibility_violation(built_book, visit):
+@pytest.mark.parametrize("width", [390, 768, 1366])
+def test_no_page_has_a_serious_or_critical_accessibility_violation(built_book, visit, width):
+    # No rule is excused: a violation in the theme's markup is fixed where it is made (carepool.sphinx.theme).
     assert AXE.is_file(), "axe-core is missing: `make setup` runs npm ci"
     found = {}
     for path in site_pages():
-        v = visit(path)
+        v = visit(path, width=width)
         problems = serious_violations(v.page)
         if problems:
             found[path] = problems

@@ -3,12 +3,15 @@
 sphinx-book-theme (on pydata-sphinx-theme) gives every page more than the
 course needs and, in two places, markup that does not work:
 
-- Navigation: the hidden site header holds its own "menu" and "on this page"
-  buttons, and the theme's scripts bind the *first* ``.primary-toggle`` and
-  ``.secondary-toggle`` on the page, which are those hidden ones, so the
-  visible buttons in the article header do nothing. The header's copies are
-  removed (``templates/sections/header.html``), so the scripts bind the
-  buttons a reader can press.
+- Navigation and search: pydata-sphinx-theme 0.17 puts a search field in the
+  site header unless ``navbar_persistent`` is set, which makes the theme draw
+  the header's inner bar, hidden by sphinx-book-theme, with its own "menu" and
+  "on this page" buttons. The theme's scripts bind the *first*
+  ``.primary-toggle`` and ``.secondary-toggle`` on the page, which are those
+  hidden ones, so the visible buttons in the article header did nothing, and
+  desktop pages had two search boxes. Setting ``navbar_persistent`` to nothing
+  leaves the header bar out: the scripts bind the buttons a reader can press,
+  and search is the sidebar's field (the article header's button on a phone).
 - Weight: a 1.5 MB Font Awesome script, only needed to draw custom icons as
   SVG, is dropped (``templates/layout.html``); the theme's stylesheet draws
   its icons from the web fonts. MathJax is loaded only on pages that hold
@@ -35,8 +38,10 @@ def without_icon_script(html: str) -> Markup:
     return Markup(ICON_SCRIPT.sub("", str(html)))
 
 
-def _use_templates(app: Sphinx, config) -> None:
+def _configure_theme(app: Sphinx, config) -> None:
     config.templates_path = [str(TEMPLATES), *config.templates_path]
+    # Read by pydata-sphinx-theme at builder-inited, after this.
+    config.html_theme_options.setdefault("navbar_persistent", [])
 
 
 def _add_filter(app: Sphinx) -> None:
@@ -60,7 +65,7 @@ def _mathjax_only_where_maths(app: Sphinx, pagename: str, templatename: str, con
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("config-inited", _use_templates)
+    app.connect("config-inited", _configure_theme)
     app.connect("builder-inited", _add_filter)
     # After sphinx.ext.mathjax has added its scripts (priority 500).
     app.connect("html-page-context", _mathjax_only_where_maths, priority=900)

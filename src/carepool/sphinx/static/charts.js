@@ -17,32 +17,44 @@
   // Vega-Lite names each plot's width signal "width" (a single or layered
   // view) or "concat_<n>_width" (a view in a concatenation).
   function widthSignals(view) {
-    var names = [];
-    ["width"].concat([0, 1, 2, 3].map(function (i) { return "concat_" + i + "_width"; })).forEach(function (name) {
+    function has(name) {
       try {
-        if (typeof view.signal(name) === "number") names.push(name);
-      } catch (e) { /* this chart has no such plot */ }
-    });
-    return names;
+        return typeof view.signal(name) === "number";
+      } catch (e) {
+        return false;  // this chart has no such plot
+      }
+    }
+    var concat = [0, 1, 2, 3].map(function (i) { return "concat_" + i + "_width"; }).filter(has);
+    // A concatenation's own "width" is not a plot's: only its views' widths are.
+    return concat.length ? concat : ["width"].filter(has);
   }
 
   function fit(div, view, designed) {
     var available = div.clientWidth;
-    if (!available) return Promise.resolve();
     var names = Object.keys(designed);
-    // What the chart needs beyond its plots (axes, labels, legends, padding),
-    // measured at the designed widths, stays the same as the plots narrow.
-    names.forEach(function (n) { view.signal(n, designed[n]); });
-    return view.runAsync().then(function () {
-      var svg = div.querySelector(".vega-embed > svg, .vega-embed > canvas");
-      var used = svg ? svg.getBoundingClientRect().width : view.width();
-      var widest = Math.max.apply(null, names.map(function (n) { return designed[n]; }));
-      var extra = used - widest;
+    if (!available || !names.length) return Promise.resolve();
+    function drawnWidth() {
+      var drawing = div.querySelector("svg.marks, canvas.marks");
+      return drawing ? drawing.getBoundingClientRect().width : view.width();
+    }
+    // Narrow every plot by what the drawing overflows the column (axes, labels and
+    // legends keep their size), never wider than designed; twice, as axis labels
+    // may change with the width.
+    function narrow(round) {
+      var over = drawnWidth() - available + 2;
+      if (round > 2 || Math.abs(over) < 1) return Promise.resolve();
+      var changed = false;
       names.forEach(function (n) {
-        view.signal(n, Math.max(120, Math.min(designed[n], Math.floor(available - extra - 2))));
+        var width = Math.max(120, Math.min(designed[n], Math.floor(view.signal(n) - over)));
+        if (width !== view.signal(n)) { view.signal(n, width); changed = true; }
       });
-      return view.runAsync();
-    });
+      if (!changed) return Promise.resolve();
+      // resize(): with Vega's "pad" autosize the drawing only takes a new size when asked.
+      return view.resize().runAsync().then(function () { return narrow(round + 1); });
+    }
+    names.forEach(function (n) { view.signal(n, designed[n]); });
+    return view.resize().runAsync().then(function () { return narrow(0); })
+      .catch(function (err) { console.error(err); });
   }
 
   // ---- scenario links ------------------------------------------------------
@@ -182,7 +194,10 @@
   function attach(div, view) {
     labelActionsMenu(div);
     var designed = {};
-    widthSignals(view).forEach(function (n) { designed[n] = view.signal(n); });
+    // A chart drawn at its container's width (width "container") follows the column itself.
+    if (div.dataset.width !== "container") {
+      widthSignals(view).forEach(function (n) { designed[n] = view.signal(n); });
+    }
     var refit = function () { return fit(div, view, designed); };
     var settled = refit();
     var lastWidth = div.clientWidth;
