@@ -25,6 +25,7 @@ from carepool import validation as check
 from carepool.care import Care, no_shocks
 from carepool.care import care as make_care
 from carepool.ledger import Ledger
+from carepool.levers import checked
 from carepool.parameters import default
 from carepool.place import (ACUTE_TRUST, COMMUNITY_PROVIDER, GP_PRACTICES, LOCAL_AUTHORITY, NHS_COMMISSIONER,
                             NHS_SERVICES, SERVICES, Place)
@@ -109,6 +110,14 @@ def budgets(place: Place) -> dict[str, float]:
     return {org: float(ledger.books[org]["income"][0, 0]) for org in SILO_ORGANISATIONS}
 
 
+def alliance_shares(place: Place, equal_weight: float) -> dict[str, float]:
+    """Risk and gain shares between budget-proportional (``equal_weight`` 0) and equal (1)."""
+    weight = checked("arrangements.acs.equal_weight", equal_weight, "equal_weight")
+    by_budget = pooling.budget_shares(budgets(place))
+    equal = {org: 1.0 / len(SILO_ORGANISATIONS) for org in SILO_ORGANISATIONS}
+    return pooling.blend_shares(by_budget, equal, weight)
+
+
 @dataclass(frozen=True)
 class Silos(Arrangement):
     name: ClassVar[str] = "silos"
@@ -139,7 +148,7 @@ class AccountableCareSystem(Arrangement):
 
     def __post_init__(self):
         if isinstance(self.shares, str):
-            check.one_of("shares", self.shares, ["budget", "equal"])
+            checked("arrangements.acs.shares", self.shares, "shares")
         else:
             check.shares("shares", self.shares, SILO_ORGANISATIONS)
             if set(self.shares) != set(SILO_ORGANISATIONS):
@@ -181,7 +190,7 @@ class PooledFund(Arrangement):
     surplus_kept_by: ClassVar[str] = "by the pool agreement (here: in proportion to contributions)"
 
     def __post_init__(self):
-        object.__setattr__(self, "pooled_fraction", check.number("pooled_fraction", self.pooled_fraction, 0.0, 1.0))
+        object.__setattr__(self, "pooled_fraction", checked("arrangements.section75.pooled_fraction", self.pooled_fraction))
 
     def settle(self, place, care):
         L = usual_contracts(place, care)
@@ -225,11 +234,11 @@ class EnglishACO(Arrangement):
     surplus_kept_by: ClassVar[str] = "the ACO alone, with a withhold paid on outcomes"
 
     def __post_init__(self):
-        object.__setattr__(self, "contract_years", check.whole_number("contract_years", self.contract_years, 1, 50))
-        object.__setattr__(self, "withhold_rate", check.number("withhold_rate", self.withhold_rate, 0.0, 1.0))
-        check.flag("social_care_in_scope", self.social_care_in_scope)
+        object.__setattr__(self, "contract_years", checked("arrangements.aco.contract_years", self.contract_years))
+        object.__setattr__(self, "withhold_rate", checked("arrangements.aco.withhold_rate", self.withhold_rate))
+        checked("arrangements.aco.social_care_in_scope", self.social_care_in_scope)
         object.__setattr__(self, "capitation_uplift",
-                           check.number("capitation_uplift", self.capitation_uplift, -0.5, 0.5))
+                           checked("arrangements.aco.capitation_uplift", self.capitation_uplift))
 
     def scope(self) -> tuple[str, ...]:
         """The service lines inside the ACO's budget."""
@@ -263,31 +272,32 @@ class EnglishACO(Arrangement):
 
 @dataclass(frozen=True)
 class SharedSavingsACO(Arrangement):
-    """US Medicare Shared Savings: fee-for-service continues, plus a share of savings.
+    """US Medicare Shared Savings: fee-for-service continues, plus shared savings (or losses).
 
     The commissioner (in Medicare's role) pays the ACO's providers the tariff
-    for every unit of NHS care, then a share of any savings against the
-    benchmark (expected fee-for-service spending) once they pass the minimum
-    savings rate; with two-sided risk the ACO also repays a share of losses.
+    for every unit of NHS care; then, each year, Medicare's shared-savings
+    payment of `payments.mssp_payment` on the benchmark (expected
+    fee-for-service spending) and the fee-for-service actually paid, with the
+    place's population as the ACO's assigned beneficiaries. On ``track`` 2
+    the ACO also repays shared losses, up to a limit that rises over its
+    first three years on the track (year 1 of the run is its first).
     """
 
-    sharing_rate: float
-    minimum_savings_rate: float
-    two_sided: bool
-    loss_rate: float
+    track: int
+    quality_score: float
+    sequestration: bool
 
     name: ClassVar[str] = "mssp"
     title: ClassVar[str] = "US Medicare Shared Savings ACO"
     budget_holder: ClassVar[str] = "Medicare (here the NHS commissioner); fee-for-service continues"
     providers_paid: ClassVar[str] = "fee-for-service plus a share of savings beyond a minimum savings rate"
-    surplus_kept_by: ClassVar[str] = "Medicare and the ACO, by the sharing rate"
+    surplus_kept_by: ClassVar[str] = "Medicare and the ACO, by the sharing rate (and on track 2 the loss rate)"
 
     def __post_init__(self):
-        object.__setattr__(self, "sharing_rate", check.number("sharing_rate", self.sharing_rate, 0.0, 1.0))
-        object.__setattr__(self, "minimum_savings_rate",
-                           check.number("minimum_savings_rate", self.minimum_savings_rate, 0.0, 1.0))
-        check.flag("two_sided", self.two_sided)
-        object.__setattr__(self, "loss_rate", check.number("loss_rate", self.loss_rate, 0.0, 1.0))
+        object.__setattr__(self, "track", checked("arrangements.mssp.track", self.track, "track"))
+        object.__setattr__(self, "quality_score",
+                           checked("arrangements.mssp.quality_score", self.quality_score, "quality_score"))
+        checked("arrangements.mssp.sequestration", self.sequestration, "sequestration")
 
     def settle(self, place, care):
         L = Ledger(care.shape)
@@ -297,8 +307,10 @@ class SharedSavingsACO(Arrangement):
         fee_for_service = sum(payments.tariff(care.activity[s], place.lines[s].unit_cost) for s in NHS_SERVICES)
         benchmark = sum(care.expected_cost[s] for s in NHS_SERVICES) * np.ones(care.shape)
         L.pay(C, ACO, fee_for_service)
-        L.pay(C, ACO, payments.shared_savings(benchmark, fee_for_service, self.sharing_rate,
-                                              self.minimum_savings_rate, self.two_sided, self.loss_rate))
+        L.pay(C, ACO, payments.mssp_payment(
+            benchmark, fee_for_service, track=self.track, assigned_beneficiaries=place.population,
+            quality_score=self.quality_score, sequestration=self.sequestration,
+            year_on_track=np.broadcast_to(care.years, care.shape)))
         L.spend(ACO, sum(care.cost[s] for s in NHS_SERVICES) + care.delayed_cost)
         L.spend(LA, care.cost["social_care"] + care.cost["public_health"])
         _deliver(L, ACO, care, NHS_SERVICES)

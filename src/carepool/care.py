@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from carepool import validation as check
+from carepool.levers import checked
 from carepool.place import COUNCIL_SERVICES, NHS_SERVICES, SERVICES, UPSTREAM_SERVICES, Place
 
 
@@ -57,8 +58,8 @@ def draw_shocks(place: Place, draws: int, years: int, seed: int) -> dict[str, np
     multiplier is lognormal, ``exp(sigma * e - sigma**2 / 2)``, so activity
     stays positive and its expected value stays on trend.
     """
-    draws = check.whole_number("draws", draws, 1, 1_000_000)
-    rng = np.random.default_rng(check.whole_number("seed", seed, 0, 2**63 - 1))
+    draws = checked("simulation.draws", draws)
+    rng = np.random.default_rng(checked("simulation.seed", seed))
     z = rng.standard_normal((len(SERVICES) + 1, draws, years))
     rho = place.shock_correlation
     out = {}
@@ -77,8 +78,8 @@ def no_shocks(years: int) -> dict[str, np.ndarray]:
 def care(place: Place, shocks: dict[str, np.ndarray], investment: float = 0.0,
          investment_line: str = "social_care") -> Care:
     """Activity, cost, delayed bed-days and avoided admissions for given demand shocks."""
-    check.one_of("investment_line", investment_line, UPSTREAM_SERVICES)
-    investment = check.number("upstream_investment", investment, 0.0)
+    checked("simulation.investment_line", investment_line)
+    investment = checked("simulation.upstream_investment", investment)
     shape = shocks["emergency"].shape
     years = np.arange(1, shape[1] + 1)
     people = place.population / 1000.0

@@ -7,8 +7,10 @@ transforms comparing fields with parameter values): no model arithmetic runs
 in the browser. ``usermeta={"explorer": name}`` gives each chart a stable id
 and a scenario link in the book (see `carepool.offline_charts`).
 
-Grids are kept small so each page stays light; the values each input offers
-are the module's constants below.
+The values each input offers are the module's constants below, drawn from
+the one table of levers (`carepool.levers`), so an explorer offers what the
+model accepts and the widget sliders offer. Every number shown is computed by
+carepool; this module only picks rows and changes pounds to £ million.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from carepool import payments
-from carepool.arrangements import SILO_ORGANISATIONS, arrangement, arrangement_names
+from carepool.arrangements import alliance_shares as model_alliance_shares, arrangement, arrangement_names
+from carepool.levers import lever
 from carepool.parameters import default
+from carepool.payments import provider_income
 from carepool.place import default_place
-from carepool.questions import risk_summary, wrong_pocket
+from carepool.questions import net_effect, risk_summary, wrong_pocket
 from carepool.simulation import settle
 
 # --- shared -----------------------------------------------------------------
@@ -46,15 +49,10 @@ ORGANISATION_LABELS = {
     "continuing_care_pot": "Continuing-care pot",
     "planned_specialist_pot": "Planned and specialist pot",
     "public_health_pot": "Public-health pot",
+    "icb": "Integrated care board",
     "system": "Whole system (net)",
 }
-MILLION = 1e6
-
-
-def _steps(low: float, high: float, step: float) -> list[float]:
-    """Grid values as a slider produces them (rounded, so 0.1 * 3 is 0.3)."""
-    count = int(round((high - low) / step))
-    return [round(low + i * step, 6) for i in range(count + 1)]
+MILLION = 1e6  # the charts show money in £ million
 
 
 def _select(name: str, options: dict, value, label: str) -> alt.Parameter:
@@ -127,33 +125,12 @@ PAYMENT_LABELS = {
     "capitation": "Capitation",
     "shared_savings": "Tariff plus shared savings",
 }
-PAYING_BASELINES = _steps(20_000, 40_000, 5_000)   # emergency admissions in the baseline year
-PAYING_RATES = _steps(0.0, 1.0, 0.1)               # marginal rate above the baseline
-PAYING_ACTIVITY = _steps(10_000, 50_000, 1_000)    # admissions in the year
-
-
-def provider_income(activity, baseline: float, rate: float) -> dict[str, np.ndarray]:
-    """An acute trust's emergency income (£) at each activity under each way of paying.
-
-    The price is the default place's emergency unit cost. The block, the
-    capitated budget and the shared-savings benchmark are all set at the
-    baseline's cost, so every line meets the tariff at the baseline; the
-    shared-savings terms are the MSSP defaults of the parameter files.
-    """
-    place = default_place()
-    price = place.lines["emergency"].unit_cost
-    expected_cost = baseline * price
-    fee_for_service = payments.tariff(activity, price)
-    return {
-        "tariff": fee_for_service,
-        "marginal_rate": payments.marginal_rate(activity, baseline, price, rate),
-        "block": payments.block(expected_cost, activity),
-        "capitation": payments.capitation(place.population, expected_cost / place.population) * np.ones_like(
-            fee_for_service),
-        "shared_savings": fee_for_service + payments.shared_savings(
-            np.full_like(fee_for_service, expected_cost), fee_for_service,
-            default("arrangements.mssp.sharing_rate"), default("arrangements.mssp.minimum_savings_rate")),
-    }
+# This explorer's two admissions inputs are a single trust's emergency admissions, the
+# quantity carepool.payments.provider_income pays for, not levers of a place: the
+# baseline runs around the default place's 30,000 (100 per 1,000 of 300,000 people).
+PAYING_BASELINES = list(range(20_000, 40_001, 5_000))   # emergency admissions in the baseline year
+PAYING_ACTIVITY = list(range(10_000, 50_001, 1_000))    # admissions in the year
+PAYING_RATES = lever("payments.emergency_marginal_rate").grid()   # marginal rate above the baseline
 
 
 def paying_for_activity_frame() -> pd.DataFrame:
@@ -232,8 +209,8 @@ INVESTORS = {
     "social_care": "The council, in social care",
     "community": "The NHS commissioner, in community services",
 }
-WRONG_POCKET_AMOUNTS = _steps(0.0, 10.0, 1.0)            # £ million a year
-WRONG_POCKET_SAVINGS = [0.0, 0.35, 0.7, 1.0, 1.5, 2.0]   # £ of emergency cost avoided per £1
+WRONG_POCKET_AMOUNTS = [a / MILLION for a in lever("simulation.upstream_investment").grid()]  # £ million a year
+WRONG_POCKET_SAVINGS = lever("links.avoided_acute_cost_per_pound").grid()   # £ of emergency cost avoided per £1
 
 
 def wrong_pocket_frame() -> pd.DataFrame:
@@ -242,12 +219,10 @@ def wrong_pocket_frame() -> pd.DataFrame:
     for line in INVESTORS:
         for k in WRONG_POCKET_SAVINGS:
             place = default_place(avoided_acute_cost_per_pound=k)
-            for amount in WRONG_POCKET_AMOUNTS:
-                result = wrong_pocket(place, investment_line=line, amount=amount * MILLION)
-                net = result.groupby("arrangement", sort=False)["surplus_change"].sum().reset_index()
-                net["organisation"], net["role"] = "system", "net"
-                result = pd.concat([result, net], ignore_index=True)
-                result["line"], result["saving"], result["amount"] = line, k, amount
+            for amount, shown in zip(lever("simulation.upstream_investment").grid(), WRONG_POCKET_AMOUNTS):
+                result = wrong_pocket(place, investment_line=line, amount=amount)
+                result = pd.concat([result, net_effect(result)], ignore_index=True)
+                result["line"], result["saving"], result["amount"] = line, k, shown
                 frames.append(result)
     df = pd.concat(frames, ignore_index=True)
     df["change"] = (df.pop("surplus_change") / MILLION).round(4)
@@ -295,19 +270,16 @@ def wrong_pocket_chart() -> alt.Chart:
 # --- 3. Sharing risk --------------------------------------------------------
 
 SHARING_RISK = "sharing-risk"
-POOLED_FRACTIONS = _steps(0.0, 1.0, 0.1)   # Section 75 pooled fund
-EQUAL_WEIGHTS = _steps(0.0, 1.0, 0.1)      # alliance shares: 0 by budget, 1 equal
+POOLED_FRACTIONS = lever("arrangements.section75.pooled_fraction").grid()   # Section 75 pooled fund
+EQUAL_WEIGHTS = lever("arrangements.acs.equal_weight").grid()   # alliance shares: 0 by budget, 1 equal
 RISK_DRAWS = default("simulation.draws")
 QUANTILES = {"p5": 5, "p25": 25, "p50": 50, "p75": 75, "p95": 95}
 CASES = ("chosen arrangement", "silos, for comparison")
 
 
 def alliance_shares(equal_weight: float) -> dict[str, float]:
-    """Risk and gain shares between budget-proportional (weight 0) and equal (weight 1)."""
-    place = default_place()
-    by_budget = arrangement("acs", shares="budget").partner_shares(place)
-    equal = arrangement("acs", shares="equal").partner_shares(place)
-    return {org: (1 - equal_weight) * by_budget[org] + equal_weight * equal[org] for org in SILO_ORGANISATIONS}
+    """The model's alliance shares for the default place (see `carepool.arrangements.alliance_shares`)."""
+    return model_alliance_shares(default_place(), equal_weight)
 
 
 def sharing_risk_cases() -> list[tuple[object, float | None, float | None]]:
@@ -326,9 +298,9 @@ def sharing_risk_cases() -> list[tuple[object, float | None, float | None]]:
 def risk_rows(arr, draws: int = RISK_DRAWS) -> pd.DataFrame:
     """Each organisation's yearly surplus distribution (£m) and chance of a deficit under an arrangement."""
     ledger = settle(default_place(), arr, draws=draws, seed=default("simulation.seed"))
-    summary = risk_summary(ledger)
-    for column, q in QUANTILES.items():
-        summary[column] = [float(np.percentile(ledger.surplus(org), q)) / MILLION for org in summary.organisation]
+    summary = risk_summary(ledger, quantiles=QUANTILES.values())
+    for column in QUANTILES:
+        summary[column] = summary[column] / MILLION
     return summary
 
 

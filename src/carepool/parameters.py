@@ -4,8 +4,9 @@ Every default value of the model lives in ``carepool/parameters/*.yaml``, not
 in code. A record has a ``value``, a ``unit``, a one-line ``description`` and
 a ``reference`` (a mapping, or a list of them, with a title or citation, a
 publisher or journal, and a year) or an ``illustrative`` note saying why the
-value is only illustrative, or both. An optional ``range: [low, high]`` gives
-the range a reader might explore (a slider's ends), not a validation rule.
+value is only illustrative, or both. A record a reader can move also carries
+a ``label`` and its bounds, explore range and step (or its choices): that
+makes it a lever (see `carepool.levers`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ class Parameter:
     description: str
     references: tuple[dict, ...] = ()
     illustrative: str | None = None
-    range: tuple[float, float] | None = None
 
     @property
     def has_source(self) -> bool:
@@ -68,7 +68,6 @@ def _parameter(group: str, key: str, record: dict) -> Parameter:
     refs = record.get("reference") or ()
     if isinstance(refs, dict):
         refs = (refs,)
-    rng = record.get("range")
     return Parameter(
         key=key,
         group=group,
@@ -77,7 +76,6 @@ def _parameter(group: str, key: str, record: dict) -> Parameter:
         description=" ".join(str(record.get("description", "")).split()),
         references=tuple(refs),
         illustrative=record.get("illustrative"),
-        range=tuple(rng) if rng else None,
     )
 
 

@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from carepool import validation as check
+from carepool.levers import checked
 from carepool.parameters import default
 
 # The organisations of a place in silos (more appear under some arrangements).
@@ -21,7 +22,7 @@ COMMUNITY_PROVIDER = "community_provider"
 GP_PRACTICES = "gp_practices"
 LOCAL_AUTHORITY = "local_authority"
 
-# Service line -> (who provides it, who pays for it in silos), as in MODEL.md.
+# Service line -> (who provides it, who pays for it in silos); see the model reference page.
 # The council buys social care and runs public health itself, so in the model
 # it is both payer and (through the care it buys) provider of those two lines.
 SERVICES: Mapping[str, tuple[str, str]] = MappingProxyType({
@@ -36,6 +37,14 @@ NHS_SERVICES = tuple(s for s, (_, payer) in SERVICES.items() if payer == NHS_COM
 COUNCIL_SERVICES = tuple(s for s, (_, payer) in SERVICES.items() if payer == LOCAL_AUTHORITY)
 # Lines a reader can invest in "upstream" of the hospital.
 UPSTREAM_SERVICES = ("community", "social_care")
+# The place's own fields and the levers (parameter keys) that bound them.
+PLACE_LEVERS = {
+    "population": "place.population",
+    "years": "place.years",
+    "funding_headroom": "place.funding_headroom",
+    "shock_correlation": "place.shock_correlation",
+    "emergency_marginal_rate": "payments.emergency_marginal_rate",
+}
 
 
 @dataclass(frozen=True)
@@ -51,11 +60,8 @@ class ServiceLine:
     def __post_init__(self):
         check.one_of("service", self.name, SERVICES)
         n = self.name
-        object.__setattr__(self, "activity_per_1000",
-                           check.number(f"{n}.activity_per_1000", self.activity_per_1000, 0.0, 1e7))
-        object.__setattr__(self, "unit_cost", check.number(f"{n}.unit_cost", self.unit_cost, 0.0, 1e7))
-        object.__setattr__(self, "trend_growth", check.number(f"{n}.trend_growth", self.trend_growth, -0.5, 0.5))
-        object.__setattr__(self, "volatility", check.number(f"{n}.volatility", self.volatility, 0.0, 1.0))
+        for attr in ("activity_per_1000", "unit_cost", "trend_growth", "volatility"):
+            object.__setattr__(self, attr, checked(f"services.{n}.{attr}", getattr(self, attr), f"{n}.{attr}"))
 
     @property
     def provider(self) -> str:
@@ -77,13 +83,8 @@ class Links:
     social_care_capacity_headroom: float
 
     def __post_init__(self):
-        for name, low, high in (
-            ("avoided_acute_cost_per_pound", 0.0, 10.0),
-            ("excess_bed_day_cost", 0.0, 1e5),
-            ("delayed_bed_days_per_unmet_care_week", 0.0, 7.0),
-            ("social_care_capacity_headroom", -0.5, 1.0),
-        ):
-            object.__setattr__(self, name, check.number(name, getattr(self, name), low, high))
+        for f in fields(self):
+            object.__setattr__(self, f.name, checked(f"links.{f.name}", getattr(self, f.name)))
 
 
 @dataclass(frozen=True)
@@ -105,14 +106,8 @@ class Place:
     emergency_marginal_rate: float
 
     def __post_init__(self):
-        object.__setattr__(self, "population", check.number("population", self.population, 0.0, 1e8, low_open=True))
-        object.__setattr__(self, "years", check.whole_number("years", self.years, 1, 50))
-        object.__setattr__(self, "funding_headroom",
-                           check.number("funding_headroom", self.funding_headroom, -0.5, 1.0))
-        object.__setattr__(self, "shock_correlation",
-                           check.number("shock_correlation", self.shock_correlation, 0.0, 1.0))
-        object.__setattr__(self, "emergency_marginal_rate",
-                           check.number("emergency_marginal_rate", self.emergency_marginal_rate, 0.0, 1.0))
+        for name, key in PLACE_LEVERS.items():
+            object.__setattr__(self, name, checked(key, getattr(self, name)))
         if not isinstance(self.links, Links):
             raise check.ModelInputError("links", "a Links value", self.links)
         for name, line in self.lines.items():

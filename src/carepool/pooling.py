@@ -38,6 +38,20 @@ def budget_shares(budgets: Mapping[str, float]) -> dict[str, float]:
     return {p: b / total for p, b in checked.items()}
 
 
+def blend_shares(first: Mapping[str, float], second: Mapping[str, float], weight: float) -> dict[str, float]:
+    """Shares ``(1 - weight) * first + weight * second``, partner by partner.
+
+    Both must be shares (each from 0 to 1, summing to 1) of the same
+    partners; so is the blend, for any ``weight`` from 0 to 1.
+    """
+    first = check.shares("first", first, first)
+    second = check.shares("second", second, first)
+    if set(second) != set(first):
+        raise check.ModelInputError("second", "shares of the same partners as first", dict(second))
+    w = check.number("weight", weight, 0.0, 1.0)
+    return {p: (1.0 - w) * first[p] + w * second[p] for p in first}
+
+
 def pooled_variance(budgets, volatility: float, correlation: float, shares) -> tuple[np.ndarray, np.ndarray]:
     """Each partner's variance alone and after pooling, with equal volatility per pound.
 

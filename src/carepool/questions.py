@@ -14,6 +14,7 @@ import pandas as pd
 
 from carepool import validation as check
 from carepool.arrangements import Arrangement, all_arrangements, arrangement as pick
+from carepool.levers import checked
 from carepool.parameters import default
 from carepool.place import Place, default_place
 from carepool.simulation import settle
@@ -52,11 +53,22 @@ def wrong_pocket(place: Place | None = None, *, investment_line: str | None = No
     return pd.DataFrame(rows, columns=["arrangement", "organisation", "surplus_change", "role"])
 
 
-def risk_summary(ledger, percentile: float | None = None) -> pd.DataFrame:
+def net_effect(result: pd.DataFrame) -> pd.DataFrame:
+    """The whole system's change under each arrangement of a `wrong_pocket` result: the sum of its
+    organisations' changes (the emergency cost avoided minus the amount spent), one row per
+    arrangement with ``organisation`` ``"system"`` and ``role`` ``"net"``."""
+    net = result.groupby("arrangement", sort=False)["surplus_change"].sum().reset_index()
+    net["organisation"], net["role"] = "system", "net"
+    return net[["arrangement", "organisation", "surplus_change", "role"]]
+
+
+def risk_summary(ledger, percentile: float | None = None, quantiles: Iterable[float] = ()) -> pd.DataFrame:
     """Per organisation, over every year and draw of a ledger: chance of a deficit,
-    bad-year surplus (the given percentile), mean and standard deviation of the surplus."""
+    bad-year surplus (the given percentile), mean and standard deviation of the surplus,
+    and a column ``p<q>`` for each percentile q in ``quantiles`` (e.g. ``p25``)."""
     pct = default("simulation.bad_year_percentile") if percentile is None else percentile
-    pct = check.number("percentile", pct, 0.0, 100.0)
+    pct = checked("simulation.bad_year_percentile", pct, "percentile")
+    quantiles = [check.number("quantiles", q, 0.0, 100.0) for q in quantiles]
     rows = []
     for org in ledger.books:
         s = ledger.surplus(org).ravel()
@@ -66,6 +78,7 @@ def risk_summary(ledger, percentile: float | None = None) -> pd.DataFrame:
             "bad_year": float(np.percentile(s, pct)),
             "mean_surplus": float(s.mean()),
             "sd_surplus": float(s.std()),
+            **{f"p{q:g}": float(np.percentile(s, q)) for q in quantiles},
         })
     return pd.DataFrame(rows)
 
@@ -83,7 +96,7 @@ def deficit_risk(place: Place | None = None, arrangement: str | Arrangement = "a
     ``mean_surplus`` and ``sd_surplus``. Further options (``years``,
     ``upstream_investment``, ``investment_line``) go to the run.
     """
-    draws = default("simulation.draws") if draws is None else check.whole_number("draws", draws, 1, 1_000_000)
+    draws = default("simulation.draws") if draws is None else checked("simulation.draws", draws)
     seed = default("simulation.seed") if seed is None else seed
     chosen = [pick(arrangement)] + ([pick(compare_with)] if compare_with is not None else [])
     frames = []

@@ -3,6 +3,7 @@ and the model's equations, rendered as MyST Markdown from the parameter files.""
 
 from __future__ import annotations
 
+from carepool.levers import all_levers
 from carepool.parameters import PARAMETER_FILES, Parameter, load_parameters
 
 GROUP_TITLES = {
@@ -116,13 +117,29 @@ def _value(p: Parameter) -> str:
     return str(v)
 
 
+def _lever_text(key: str) -> str:
+    """A lever's allowed values and the range a reader is offered, or nothing for a fixed parameter."""
+    spec = all_levers().get(key)
+    if spec is None:
+        return ""
+    if spec.choices is not None:
+        return " (lever: " + " or ".join(_choice(c) for c in spec.choices) + ")"
+    low = f"above {spec.minimum:g}" if spec.minimum_exclusive else f"{spec.minimum:g}"
+    return (f" (lever: allowed {low} to {spec.maximum:g}; "
+            f"explore {spec.explore_min:g} to {spec.explore_max:g} in steps of {spec.step:g})")
+
+
+def _choice(c) -> str:
+    return ("yes" if c else "no") if isinstance(c, bool) else str(c)
+
+
 def parameter_table(group: str) -> str:
     """One Markdown table of the parameters in a group (one YAML file)."""
     rows = ["| parameter | value | unit | description | source |", "|---|---|---|---|---|"]
     for p in load_parameters().values():
         if p.group != group:
             continue
-        value = _value(p) + (f" (explore {p.range[0]:g} to {p.range[1]:g})" if p.range else "")
+        value = _value(p) + _lever_text(f"{p.group}.{p.key}")
         rows.append("| " + " | ".join(_cell(x) for x in (f"`{p.key}`", value, p.unit, p.description,
                                                          p.source_text())) + " |")
     return "\n".join(rows)

@@ -28,6 +28,7 @@ import pandas as pd
 from carepool.arrangements import Arrangement, arrangement as pick
 from carepool.care import care, draw_shocks, no_shocks
 from carepool.ledger import Ledger
+from carepool.levers import checked
 from carepool.parameters import default
 from carepool.place import Place, default_place
 from carepool import validation as check
@@ -99,8 +100,13 @@ def simulate(place: Place | None = None, arrangement: str | Arrangement = "silos
 def monte_carlo(place: Place | None = None, arrangement: str | Arrangement = "silos", *, draws: int | None = None,
                 seed: int | None = None, **options) -> pd.DataFrame:
     """`simulate` with Monte Carlo draws (default number and seed from the parameter files)."""
-    draws = default("simulation.draws") if draws is None else check.whole_number("draws", draws, 1, 1_000_000)
+    draws = default("simulation.draws") if draws is None else checked("simulation.draws", draws)
     return simulate(place, arrangement, draws=draws, seed=seed, **options)
+
+
+def mean_by_organisation(results: pd.DataFrame, columns=("income", "cost", "surplus", "activity")) -> pd.DataFrame:
+    """Each organisation's mean over the years and draws of a run, for the given columns."""
+    return results.groupby("organisation", observed=True)[list(columns)].mean().reset_index()
 
 
 def system_totals(results: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """ipywidgets apps over the full model, one per lesson, thin over carepool.
 
 Each app puts two scenarios side by side. A scenario is a set of `Levers`:
-every lever of MODEL.md (the place, the two links, each service line), the
+every lever of the model (the place, the two links, each service line), the
 arrangement and its options, and the upstream investment. Moving a lever
 re-runs the lesson's carepool question for that scenario and shows its table;
 nothing here does the model's arithmetic. A bad combination of levers raises
@@ -16,34 +16,24 @@ import ipywidgets as widgets
 import pandas as pd
 
 from carepool.arrangements import REGISTRY, arrangement
+from carepool.levers import lever
 from carepool.parameters import default
 from carepool.place import SERVICES, UPSTREAM_SERVICES, Links, default_place
 from carepool.questions import deficit_risk, wrong_pocket
-from carepool.simulation import simulate
+from carepool.simulation import mean_by_organisation, simulate
 
-# Levers whose valid range is 0 to 1; other number levers run from 0 (or
-# their model minimum) to a few times their default, enough to explore.
-FRACTIONS = {"shock_correlation", "emergency_marginal_rate", "volatility", "pooled_fraction", "withhold_rate",
-             "sharing_rate", "minimum_savings_rate", "loss_rate", "social_care_capacity_headroom"}
-SIGNED = {"trend_growth": (-0.1, 0.1), "funding_headroom": (-0.1, 0.2), "capitation_uplift": (-0.1, 0.1)}
 STYLE = {"description_width": "14em"}
 
 
 def _number_lever(key: str, value, description: str) -> widgets.Widget:
-    field = key.split("__")[-1]
+    """A slider over the lever's explore range and step, from the one table of levers."""
     if isinstance(value, bool):
         return widgets.Checkbox(value=value, description=description, style=STYLE)
-    if isinstance(value, int):
-        return widgets.IntSlider(value=value, min=1, max=max(3 * value, 20), description=description, style=STYLE)
-    if field in FRACTIONS:
-        low, high = (-0.5, 1.0) if field == "social_care_capacity_headroom" else (0.0, 1.0)
-    elif field in SIGNED:
-        low, high = SIGNED[field]
-    else:
-        low, high = 0.0, max(3 * value, 1.0)
-    step = (high - low) / 200
-    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description, style=STYLE,
-                               readout_format=".3g")
+    spec = lever(key)
+    slider = widgets.IntSlider if spec.whole else widgets.FloatSlider
+    options = {} if spec.whole else {"readout_format": ".3g"}
+    return slider(value=value, min=spec.explore_min, max=spec.explore_max, step=spec.step,
+                  description=description, style=STYLE, **options)
 
 
 def _label(key: str) -> str:
@@ -67,8 +57,9 @@ class Levers:
         self.investment_line = widgets.Dropdown(options=list(UPSTREAM_SERVICES),
                                                 value=default("simulation.investment_line"),
                                                 description="invest upstream in", style=STYLE)
-        self.investment = widgets.FloatSlider(value=default("simulation.upstream_investment"), min=0.0, max=20e6,
-                                              step=250_000, description="upstream £ a year", style=STYLE,
+        invest = lever("simulation.upstream_investment")
+        self.investment = widgets.FloatSlider(value=invest.default, min=invest.explore_min, max=invest.explore_max,
+                                              step=invest.step, description="upstream £ a year", style=STYLE,
                                               readout_format=",.0f")
         self.arrangement_name = widgets.Dropdown(options=list(REGISTRY), value=arrangement_name,
                                                  description="arrangement", style=STYLE)
@@ -95,7 +86,7 @@ class Levers:
         value = default(f"arrangements.{name}.{option}")
         if option == "shares":  # a rule name; shares per partner are set in code
             return widgets.Dropdown(options=["budget", "equal"], value=value, description="shares", style=STYLE)
-        return _number_lever(option, value, _label(option))
+        return _number_lever(f"{name}.{option}", value, _label(option))
 
     def _show_options(self):
         name = self.arrangement_name.value
@@ -144,9 +135,9 @@ def income_by_organisation(levers: Levers) -> pd.DataFrame:
     """Lesson 1: each organisation's mean yearly income, cost and surplus (£m), deterministic run."""
     run = simulate(levers.place(), levers.arrangement(), upstream_investment=levers.investment.value,
                    investment_line=levers.investment_line.value)
-    means = run.groupby("organisation", observed=True)[["income", "cost", "surplus", "activity"]].mean()
+    means = mean_by_organisation(run)
     means[["income", "cost", "surplus"]] /= 1e6
-    return means.rename(columns={"income": "income £m", "cost": "cost £m", "surplus": "surplus £m"}).reset_index()
+    return means.rename(columns={"income": "income £m", "cost": "cost £m", "surplus": "surplus £m"})
 
 
 def who_gains_and_who_pays(levers: Levers) -> pd.DataFrame:

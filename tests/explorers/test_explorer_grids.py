@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from carepool import ModelInputError, explorers, payments
+from carepool import ModelInputError, explorers, payments, widgets
 from carepool.arrangements import arrangement, budgets
+from carepool.levers import lever
 from carepool.offline_charts import bound_inputs
 from carepool.parameters import default
 from carepool.place import default_place
@@ -33,9 +34,9 @@ def test_the_marginal_rate_line_is_carepools_payment():
 
 def test_the_wrong_pocket_grid_is_carepools_answer():
     frame = explorers.wrong_pocket_frame()
-    rows = frame[(frame.line == "community") & (frame.saving == 1.5) & (frame.amount == 4.0)
+    rows = frame[(frame.line == "community") & (frame.saving == 1.4) & (frame.amount == 4.0)
                  & (frame.arrangement == "section75")]
-    expected = wrong_pocket(default_place(avoided_acute_cost_per_pound=1.5), investment_line="community",
+    expected = wrong_pocket(default_place(avoided_acute_cost_per_pound=1.4), investment_line="community",
                             amount=4e6, arrangements=["section75"])
     by_label = {explorers.ORGANISATION_LABELS[o]: v / 1e6 for o, v in zip(expected.organisation,
                                                                           expected.surplus_change)}
@@ -80,3 +81,53 @@ def test_the_default_inputs_are_on_the_grid():
     assert default("payments.emergency_marginal_rate") in explorers.PAYING_RATES
     assert default("arrangements.section75.pooled_fraction") in explorers.POOLED_FRACTIONS
     assert default("simulation.investment_line") in explorers.INVESTORS
+    assert default("links.avoided_acute_cost_per_pound") in explorers.WRONG_POCKET_SAVINGS
+    assert default("simulation.upstream_investment") / 1e6 in explorers.WRONG_POCKET_AMOUNTS
+    # The paying explorer's baselines run around the default place's own emergency baseline.
+    place = default_place()
+    assert place.lines["emergency"].activity_per_1000 * place.population / 1000 in explorers.PAYING_BASELINES
+
+
+# Each explorer grid and the lever it offers (amounts are shown in £ million).
+GRIDS = {
+    "PAYING_RATES": ("payments.emergency_marginal_rate", 1.0),
+    "WRONG_POCKET_SAVINGS": ("links.avoided_acute_cost_per_pound", 1.0),
+    "WRONG_POCKET_AMOUNTS": ("simulation.upstream_investment", 1e6),
+    "POOLED_FRACTIONS": ("arrangements.section75.pooled_fraction", 1.0),
+    "EQUAL_WEIGHTS": ("arrangements.acs.equal_weight", 1.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRIDS))
+def test_each_explorer_grid_is_its_levers_explore_range_and_step(name):
+    key, unit = GRIDS[name]
+    spec = lever(key)
+    grid = getattr(explorers, name)
+    assert [round(v * unit, 6) for v in grid] == pytest.approx(spec.grid())
+    assert grid[0] * unit == pytest.approx(spec.explore_min) and grid[-1] * unit == pytest.approx(spec.explore_max)
+
+
+def test_the_explorer_sliders_run_over_their_grids():
+    spec = explorers.sharing_risk_chart(draws=200).to_dict()
+    sliders = {p["name"]: p["bind"] for p in spec["params"] if p.get("bind", {}).get("input") == "range"}
+    for name, grid in (("fraction", explorers.POOLED_FRACTIONS), ("equal_weight", explorers.EQUAL_WEIGHTS)):
+        assert (sliders[name]["min"], sliders[name]["max"]) == (grid[0], grid[-1])
+        assert sliders[name]["step"] == pytest.approx(grid[1] - grid[0])
+
+
+def _slider_levers(levers):
+    """Every slider of a scenario's levers, keyed by the lever it stands for."""
+    out = {key: w for key, w in {**levers.place_levers, **levers.link_levers, **levers.line_levers}.items()}
+    out.update({f"{name}.{option}": w for (name, option), w in levers.option_levers.items()})
+    out["simulation.upstream_investment"] = levers.investment
+    return {k: w for k, w in out.items() if hasattr(w, "step")}
+
+
+def test_every_widget_slider_offers_its_levers_explore_range_step_and_default():
+    sliders = _slider_levers(widgets.Levers("A"))
+    assert len(sliders) >= 35
+    for key, slider in sliders.items():
+        spec = lever(key)
+        assert (slider.min, slider.max) == pytest.approx((spec.explore_min, spec.explore_max)), key
+        assert slider.step == pytest.approx(spec.step), key
+        assert slider.value == pytest.approx(spec.default), key

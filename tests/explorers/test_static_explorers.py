@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from carepool import explorers, payments
@@ -22,7 +23,7 @@ def save_explorer_screenshot(page, name: str) -> None:
 # For each input: the scenario that makes it matter, then a new value for it.
 MOVES = {
     "paying-for-activity": [({}, "baseline", 25000), ({}, "rate", 0.8), ({}, "activity", 42000)],
-    "wrong-pocket": [({}, "investor", "community"), ({}, "amount", 8), ({}, "saving", 1.5),
+    "wrong-pocket": [({}, "investor", "community"), ({}, "amount", 8), ({}, "saving", 1.4),
                      ({}, "arrangement", "section75")],
     "sharing-risk": [({}, "arrangement", "aco"), ({"arrangement": "section75"}, "fraction", 0.9),
                      ({"arrangement": "acs"}, "equal_weight", 1)],
@@ -56,9 +57,10 @@ def _paying_expected(baseline, rate, activity):
         "marginal_rate": payments.marginal_rate(activity, baseline, price, rate),
         "block": payments.block(baseline * price),
         "capitation": payments.capitation(place.population, baseline * price / place.population),
-        "shared_savings": fee + payments.shared_savings(baseline * price, fee,
-                                                        default("arrangements.mssp.sharing_rate"),
-                                                        default("arrangements.mssp.minimum_savings_rate")),
+        "shared_savings": fee + payments.mssp_payment(
+            np.full_like(fee, baseline * price), fee, track=default("arrangements.mssp.track"),
+            assigned_beneficiaries=place.population, quality_score=default("arrangements.mssp.quality_score"),
+            sequestration=default("arrangements.mssp.sequestration")),
     }
 
 
@@ -75,7 +77,7 @@ def test_paying_for_activity_shows_carepools_incomes(built_book, visit, baseline
 
 
 @pytest.mark.parametrize("investor, amount, saving, arr", [
-    ("social_care", 5, 0.35, "silos"), ("community", 3, 1.5, "section75"), ("social_care", 10, 0, "aco")])
+    ("social_care", 5, 0.35, "silos"), ("community", 3, 1.4, "section75"), ("social_care", 10, 0, "aco")])
 def test_wrong_pocket_shows_carepools_gains_and_payments(built_book, visit, investor, amount, saving, arr):
     name = "wrong-pocket"
     v = open_explorer(visit, name)
@@ -111,7 +113,7 @@ def test_sharing_risk_shows_carepools_chance_of_deficit(built_book, visit, input
 
 SCENARIOS = {
     "paying-for-activity": {"baseline": 35000, "rate": 0.6, "activity": 45000},
-    "wrong-pocket": {"investor": "community", "amount": 3, "saving": 1.5, "arrangement": "section75"},
+    "wrong-pocket": {"investor": "community", "amount": 3, "saving": 1.4, "arrangement": "section75"},
     "sharing-risk": {"arrangement": "section75", "fraction": 0.8, "equal_weight": 0.5},
 }
 

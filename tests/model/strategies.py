@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from carepool.arrangements import (AccountableCareSystem, EnglishACO, FourPots, PooledFund, SharedSavingsACO,
                                    SILO_ORGANISATIONS, Silos)
+from carepool.levers import lever
 from carepool.place import SERVICES, Links, Place, ServiceLine
 
 finite = dict(allow_nan=False, allow_infinity=False)
@@ -58,18 +59,20 @@ arrangements = st.one_of(
     st.builds(PooledFund, pooled_fraction=fractions),
     st.builds(EnglishACO, contract_years=st.integers(1, 15), withhold_rate=fractions,
               social_care_in_scope=st.booleans(), capitation_uplift=st.floats(-0.05, 0.1, **finite)),
-    st.builds(SharedSavingsACO, sharing_rate=fractions, minimum_savings_rate=st.floats(0.0, 0.1, **finite),
-              two_sided=st.booleans(), loss_rate=fractions),
+    st.builds(SharedSavingsACO, track=st.sampled_from([1, 2]), quality_score=fractions,
+              sequestration=st.booleans()),
     st.just(FourPots()),
 )
 
 
 def investment_for(place: Place, fraction: float) -> float:
-    """An upstream investment that is a `fraction` (below 1) of the largest one the place allows."""
+    """An upstream investment that is a `fraction` (below 1) of the largest one the place allows
+    (below the avoided-admission ceiling and within the lever's bounds)."""
     k = place.links.avoided_acute_cost_per_pound
+    most = lever("simulation.upstream_investment").maximum
     if k == 0:
         return fraction * 1e6
     line = place.lines["emergency"]
     yearly = [line.activity_per_1000 * place.population / 1000 * line.unit_cost * (1 + line.trend_growth) ** t
               for t in range(1, place.years + 1)]
-    return 0.9 * fraction * min(yearly) / k
+    return fraction * min(0.9 * min(yearly) / k, most)

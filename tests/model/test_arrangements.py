@@ -70,7 +70,8 @@ def test_the_withhold_is_paid_only_in_years_emergency_admissions_stay_at_or_belo
 
 
 def test_under_shared_savings_fee_for_service_continues_and_savings_beyond_the_rate_are_halved():
-    """The ACO is paid its costs as fees; beyond them it gains only half of savings past the minimum rate."""
+    """The ACO is paid its costs as fees; beyond them it gains half of all savings once they pass the
+    minimum savings rate (2% for a place of 300,000), less the 2% sequestration."""
     place = default_place(social_care_capacity_headroom=1.0)  # no delayed bed-days, so fees cover all cost
     books = settle(place, "mssp", draws=2000, seed=9)
     aco = books.surplus("aco")
@@ -81,8 +82,29 @@ def test_under_shared_savings_fee_for_service_continues_and_savings_beyond_the_r
     savings = benchmark - fees
     passed = savings >= 0.02 * benchmark
     assert passed.any() and (~passed).any()
-    np.testing.assert_allclose(aco[passed], 0.5 * savings[passed], rtol=1e-9)
+    np.testing.assert_allclose(aco[passed], 0.5 * 0.98 * savings[passed], rtol=1e-9)
     np.testing.assert_allclose(aco[~passed], 0.0, atol=1e-3)
+
+
+def test_on_the_two_sided_track_the_aco_repays_losses_past_two_percent():
+    """Track 2: 60% of savings (quality 1) past 2%, and 40% (1 - 60%) of losses once they pass 2%, up to
+    5%, 7.5% and 10% of the benchmark in the first, second, and third and later years on the track."""
+    place = default_place(social_care_capacity_headroom=1.0, emergency__volatility=0.3)
+    books = settle(place, arrangement("mssp", track=2), draws=2000, seed=9)
+    aco = books.surplus("aco")
+    fees = books.books["aco"]["care_cost"]
+    benchmark = sum(place.lines[s].activity_per_1000 * place.population / 1000 * place.lines[s].unit_cost
+                    * (1 + place.lines[s].trend_growth) ** np.arange(1, place.years + 1)
+                    for s in ("primary_care", "community", "elective", "emergency"))
+    savings = benchmark - fees
+    gained, lost = savings >= 0.02 * benchmark, -savings >= 0.02 * benchmark
+    assert gained.any() and lost.any() and (~gained & ~lost).any()
+    np.testing.assert_allclose(aco[gained], 0.6 * 0.98 * savings[gained], rtol=1e-9)
+    limit = np.array([0.05, 0.075] + [0.10] * (place.years - 2)) * benchmark
+    repaid = np.maximum(0.4 * savings, -limit * np.ones_like(savings))
+    assert (repaid[lost] > 0.4 * savings[lost]).any(), "some losses reach the limit"
+    np.testing.assert_allclose(aco[lost], repaid[lost], rtol=1e-9)
+    np.testing.assert_allclose(aco[~gained & ~lost], 0.0, atol=1e-3)
 
 
 def test_four_pots_pool_within_a_pot_and_not_across():

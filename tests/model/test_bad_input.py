@@ -99,9 +99,26 @@ def test_pooled_fraction_above_one_is_refused():
         arrangement("section75", pooled_fraction=1.5)
 
 
-def test_minimum_savings_rate_below_zero_is_refused():
-    with raises("minimum_savings_rate", "from 0 to 1"):
-        arrangement("mssp", minimum_savings_rate=-0.02)
+def test_a_shared_savings_track_other_than_one_or_two_is_refused():
+    with raises("track", "a whole number from 1 to 2"):
+        arrangement("mssp", track=3)
+    with raises("track", "a whole number from 1 to 2"):
+        payments.mssp_payment(1e8, 9e7, track=3, assigned_beneficiaries=20_000, quality_score=0.9)
+
+
+def test_a_quality_score_above_one_is_refused():
+    with raises("quality_score", "from 0 to 1"):
+        arrangement("mssp", quality_score=1.2)
+    with raises("quality_score", "from 0 to 1"):
+        payments.mssp_payment(1e8, 9e7, track=1, assigned_beneficiaries=20_000, quality_score=1.2)
+
+
+def test_negative_or_too_few_assigned_beneficiaries_are_refused():
+    for n in (-10_000, 4_999):
+        with raises("assigned_beneficiaries", "from 5000 to"):
+            payments.mssp_minimum_savings_rate(n)
+        with raises("assigned_beneficiaries", "from 5000 to"):
+            payments.mssp_payment(1e8, 9e7, track=1, assigned_beneficiaries=n, quality_score=0.9)
 
 
 def test_marginal_rate_above_one_is_refused():
@@ -132,13 +149,14 @@ def test_zero_draws_are_refused():
 
 
 def test_negative_upstream_investment_is_refused():
-    with raises("upstream_investment", "0 or more"):
+    with raises("upstream_investment", "from 0 to"):
         simulate(upstream_investment=-1)
 
 
 def test_upstream_investment_that_would_avoid_every_admission_is_refused():
+    place = default_place(avoided_acute_cost_per_pound=1.75)   # £50m would avoid £87.5m, over a year's £49m
     with raises("upstream_investment", "from 0 to below"):
-        simulate(upstream_investment=1e12)
+        simulate(place, upstream_investment=5e7)
 
 
 def test_a_yes_or_no_option_must_be_true_or_false():
@@ -149,4 +167,4 @@ def test_a_yes_or_no_option_must_be_true_or_false():
 def test_bad_values_are_not_silently_clipped():
     """A rate of 1.3 is an error, not a rate of 1."""
     with pytest.raises(ModelInputError):
-        arrangement("mssp", sharing_rate=1.3)
+        arrangement("mssp", quality_score=1.3)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from carepool import payments
+from carepool.parameters import default, load_parameters
 
 PRICE = 1590.0  # the non-elective admission cost used as the emergency tariff
 
@@ -114,3 +115,26 @@ def test_withhold_pays_in_proportion_to_outcomes_met():
 
 def test_withhold_of_nothing_is_nothing():
     assert payments.withhold(0.0, 0.02, 1.0) == 0
+
+
+def test_aligned_payment_pays_the_plan_at_full_price_and_a_share_of_price_either_side():
+    """A fixed element for planned activity; 20% of the price for each unit above plan, refunded below."""
+    price, plan = 1590.0, 30_000
+    assert payments.aligned_payment(plan, plan, price, 0.2) == pytest.approx(price * plan)
+    assert payments.aligned_payment(plan + 1_000, plan, price, 0.2) == pytest.approx(price * plan + 0.2 * price * 1_000)
+    assert payments.aligned_payment(plan - 1_000, plan, price, 0.2) == pytest.approx(price * plan - 0.2 * price * 1_000)
+
+
+def test_aligned_payment_runs_from_a_block_contract_to_a_tariff():
+    activity = np.array([10_000.0, 30_000.0, 50_000.0])
+    np.testing.assert_allclose(payments.aligned_payment(activity, 30_000, 1590.0, 1.0),
+                               payments.tariff(activity, 1590.0))
+    np.testing.assert_allclose(payments.aligned_payment(activity, 30_000, 1590.0, 0.0),
+                               payments.block(1590.0 * 30_000, activity))
+
+
+def test_aligned_payments_variable_share_is_the_cited_blended_payment_rate():
+    # The 2019/20 blended payment for emergency care: 20% of price for activity above or below plan.
+    assert default("payments.aligned_payment_variable_rate") == 0.2
+    p = load_parameters()["payments.aligned_payment_variable_rate"]
+    assert any("2019/20 National Tariff Payment System" in r.get("citation", "") for r in p.references)

@@ -1,0 +1,110 @@
+"""The Medicare Shared Savings Program as its rule (42 CFR 425.604, 425.606), checked against
+CMS's published results and against the rule's own numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from carepool.payments import mssp_minimum_savings_rate, mssp_payment
+
+FIXTURE = yaml.safe_load((Path(__file__).parent / "fixtures" / "mssp_puf_py2016.yaml").read_text(encoding="utf-8"))
+ROWS = [{k: (v if k in ("ACO_Num", "ACO_Name") else float(v)) for k, v in r.items()} for r in FIXTURE["rows"]]
+TRACK_1 = [r for r in ROWS if r["Current_Track_1"] == 1.0]
+
+
+def test_the_fixture_is_cms_performance_year_2016_with_track_1_rows_paid_and_unpaid():
+    assert FIXTURE["performance_year"] == 2016
+    assert len(TRACK_1) == 9
+    assert sum(r["EarnSaveLoss"] > 0 for r in TRACK_1) == 5 and sum(r["EarnSaveLoss"] == 0 for r in TRACK_1) == 4
+
+
+@pytest.mark.parametrize("row", TRACK_1, ids=lambda r: r["ACO_Num"])
+def test_the_minimum_savings_rate_is_cms_published_rate(row):
+    """MinSavPerc is printed to six decimals; the interpolated rate must match it to that precision."""
+    assert mssp_minimum_savings_rate(row["N_AB"], 1) == pytest.approx(row["MinSavPerc"], abs=5e-7)
+
+
+@pytest.mark.parametrize("row", TRACK_1, ids=lambda r: r["ACO_Num"])
+def test_the_payment_is_cms_published_earned_savings(row):
+    """EarnSaveLoss to within $2, plus what the four-decimal rounding of QualScore can move it."""
+    benchmark = row["ABtotBnchmk"]
+    expenditure = benchmark - row["BnchmkMinExp"]   # exact savings; see the fixture's notes
+    paid = mssp_payment(benchmark, expenditure, track=1, assigned_beneficiaries=row["N_AB"],
+                        quality_score=row["QualScore"], sequestration=True)
+    rounding = row["GenSaveLoss"] * 0.5 * 0.00005 * 0.98
+    assert paid == pytest.approx(row["EarnSaveLoss"], abs=2.0 + rounding)
+
+
+def test_rows_reproduced_to_two_dollars_with_the_published_score():
+    """Where the rounding cannot matter (unpaid rows) or happens not to, the match is within $2."""
+    close = []
+    for row in TRACK_1:
+        benchmark = row["ABtotBnchmk"]
+        paid = mssp_payment(benchmark, benchmark - row["BnchmkMinExp"], track=1, assigned_beneficiaries=row["N_AB"],
+                            quality_score=row["QualScore"])
+        close.append(abs(paid - row["EarnSaveLoss"]) <= 2.0)
+    assert sum(close) >= 5
+    assert all(ok for ok, row in zip(close, TRACK_1) if row["EarnSaveLoss"] == 0)
+
+
+# The rule's own numbers (42 CFR 425.604(b)): each band's rate at its ends, 2% from 60,000.
+@pytest.mark.parametrize("n, rate", [(5_000, 0.039), (5_999, 0.036), (6_000, 0.036), (9_999, 0.030),
+                                     (10_000, 0.030), (14_999, 0.027), (20_000, 0.025), (49_999, 0.022),
+                                     (50_000, 0.022), (59_999, 0.020), (60_000, 0.020), (1_000_000, 0.020)])
+def test_the_one_sided_rate_runs_from_3_9_to_2_percent_across_the_bands(n, rate):
+    assert mssp_minimum_savings_rate(n) == pytest.approx(rate, abs=1e-12)
+
+
+def test_the_one_sided_rate_halfway_through_a_band_is_halfway_between_its_ends():
+    assert mssp_minimum_savings_rate(10_000 + 4_999 / 2) == pytest.approx((0.030 + 0.027) / 2)
+
+
+def test_the_two_sided_rate_is_a_flat_two_percent():
+    assert {mssp_minimum_savings_rate(n, track=2) for n in (5_000, 12_345, 80_000)} == {0.02}
+
+
+def test_savings_are_shared_from_the_first_dollar_once_the_rate_is_met():
+    # 20,000 beneficiaries: MSR 2.5%. Savings of 3% of $100m, quality 0.8: 50% x 0.8 of all $3m, less 2%.
+    assert mssp_payment(100e6, 97e6, track=1, assigned_beneficiaries=20_000, quality_score=0.8) == pytest.approx(
+        0.5 * 0.8 * 3e6 * 0.98)
+    # Savings of 2.4%: below the MSR, nothing.
+    assert mssp_payment(100e6, 97.6e6, track=1, assigned_beneficiaries=20_000, quality_score=0.8) == 0.0
+    # Without sequestration the cut is not made.
+    assert mssp_payment(100e6, 97e6, track=1, assigned_beneficiaries=20_000, quality_score=0.8,
+                        sequestration=False) == pytest.approx(0.5 * 0.8 * 3e6)
+
+
+def test_payments_are_capped_at_10_and_15_percent_of_the_benchmark():
+    # Savings of 30% would earn 15% (track 1) or 18% (track 2) of the benchmark: capped at 10% and 15%.
+    assert mssp_payment(100e6, 70e6, track=1, assigned_beneficiaries=60_000, quality_score=1.0,
+                        sequestration=False) == pytest.approx(10e6)
+    assert mssp_payment(100e6, 70e6, track=2, assigned_beneficiaries=60_000, quality_score=1.0,
+                        sequestration=False) == pytest.approx(15e6)
+
+
+def test_the_one_sided_track_never_asks_for_money_back():
+    assert mssp_payment(100e6, 150e6, track=1, assigned_beneficiaries=10_000, quality_score=1.0) == 0.0
+
+
+def test_two_sided_losses_are_shared_at_one_minus_the_sharing_rate_up_to_the_limit():
+    # Quality 0.9: sharing rate 54%, loss rate 46%. Loss of 4% of $100m: repays 46% of $4m; not cut by sequestration.
+    assert mssp_payment(100e6, 104e6, track=2, assigned_beneficiaries=10_000, quality_score=0.9) == pytest.approx(
+        -0.46 * 4e6)
+    # Quality 0: the loss rate would be 100%, but is at most 60%.
+    assert mssp_payment(100e6, 104e6, track=2, assigned_beneficiaries=10_000, quality_score=0.0) == pytest.approx(
+        -0.60 * 4e6)
+    # Losses below the 2% minimum loss rate are not shared.
+    assert mssp_payment(100e6, 101.9e6, track=2, assigned_beneficiaries=10_000, quality_score=0.9) == 0.0
+    # A loss of 40%: 46% of it is 18.4% of the benchmark, limited to 5%, 7.5%, then 10%.
+    for year, limit in ((1, 0.05), (2, 0.075), (3, 0.10), (7, 0.10)):
+        assert mssp_payment(100e6, 140e6, track=2, assigned_beneficiaries=10_000, quality_score=0.9,
+                            year_on_track=year) == pytest.approx(-limit * 100e6)
+
+
+def test_payments_work_on_arrays():
+    paid = mssp_payment([100e6, 100e6], [97e6, 104e6], track=2, assigned_beneficiaries=10_000, quality_score=1.0,
+                        sequestration=False)
+    assert paid == pytest.approx([0.6 * 3e6, -0.4 * 4e6])
