@@ -25,9 +25,9 @@ class ExplorerDirective(Directive):
     def run(self):
         name = self.arguments[0]
         chart = explorers.explorer_chart(name)  # an unknown name raises the model's error
-        howto = nodes.paragraph(classes=["explorer-howto"])
-        howto += nodes.strong("How to use it: ", "How to use it: ")
-        howto += nodes.Text(explorers.HOW_TO_USE[name])
+        lead = "How to use it: "
+        howto = nodes.paragraph("", "", nodes.strong(lead, lead), nodes.Text(explorers.HOW_TO_USE[name]),
+                                classes=["explorer-howto"])
         return [howto, nodes.raw("", chart_html(chart.to_dict()), format="html")]
 
 

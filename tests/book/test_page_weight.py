@@ -1,0 +1,37 @@
+"""Every page of the built book within its weight budget: text 1 MB, charts 2 MB, notebook 3 MB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.book.page_weight import BUDGETS, MB, weigh
+from tests.book.test_offline_site import site_pages
+
+
+def _over_budget(browser, built_book, site_url, kind: str) -> dict:
+    over = {}
+    for path in site_pages():
+        if path == "index.html":  # a redirect to the first page
+            continue
+        w = weigh(browser, built_book, site_url, path)
+        if w.kind == kind and w.total > w.budget:
+            over[path] = f"{w.total / MB:.2f} MB: " + ", ".join(
+                f"{Path(n).name} {s / 1000:,.0f} kB" for n, s in w.largest(3))
+    return over
+
+
+@pytest.mark.parametrize("kind", list(BUDGETS))
+def test_every_page_is_within_its_weight_budget(built_book, browser, site_url, kind):
+    assert _over_budget(browser, built_book, site_url, kind) == {}
+
+
+def test_the_weight_counts_every_file_a_page_loads(built_book, browser, site_url):
+    # Guards the test above: a chapter with explorers loads the page, the theme and Vega.
+    w = weigh(browser, built_book, site_url, "book/chapters/pooling_the_pot.html")
+    names = {Path(n).name for n in w.files}
+    assert {"pooling_the_pot.html", "vega.min.js", "charts.js"} <= names
+    assert w.kind == "charts"
+    html = (built_book / "book" / "chapters" / "pooling_the_pot.html").stat().st_size
+    assert w.files["/book/chapters/pooling_the_pot.html"] == html
