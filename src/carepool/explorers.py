@@ -65,10 +65,13 @@ def _slider(name: str, values: list[float], value, label: str) -> alt.Parameter:
         min=values[0], max=values[-1], step=values[1] - values[0], name=label))
 
 
-def _values(df: pd.DataFrame) -> alt.Data:
-    """Inline rows for a chart, with missing values as JSON null (pandas would send NaN)."""
-    return alt.Data(values=[{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
-                            for row in df.to_dict("records")])
+def _values(df: pd.DataFrame) -> alt.InlineData:
+    """Inline rows for a chart, as CSV: a third of the bytes of JSON records, which repeat every
+    field name in every row. Each column's type is given, so nothing is guessed; an empty
+    number field (a missing value) is read as null."""
+    parse = {c: "number" if pd.api.types.is_numeric_dtype(df[c]) else "string" for c in df.columns}
+    return alt.InlineData(values=df.to_csv(index=False, float_format="%.10g"),
+                          format=alt.DataFormat(type="csv", parse=parse))
 
 
 def _finish(chart, name: str, title: str | list[str], description: str, applies: dict | None = None):

@@ -16,7 +16,8 @@ course needs and, in two places, markup that does not work:
   SVG, is dropped (``templates/layout.html``); the theme's stylesheet draws
   its icons from the web fonts. MathJax is loaded only on pages that hold
   maths themselves: Sphinx counts the maths of every page in a page's
-  toctree, so the front page loaded it for the whole book.
+  toctree, so the front page loaded it for the whole book. The search index
+  and its scripts load only on the search page (search-as-you-type is off).
 - Accessibility: the sidebar's search button is named by what it shows
   (``templates/components/search-button-field.html``).
 """
@@ -38,6 +39,15 @@ def without_icon_script(html: str) -> Markup:
     return Markup(ICON_SCRIPT.sub("", str(html)))
 
 
+SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>')
+
+
+def without_search_scripts(html: str, pagename: str) -> Markup:
+    """The theme's extra head markup without the search index and its scripts, except on the search page."""
+    return Markup(html) if pagename == "search" else Markup(SEARCH_SCRIPTS.sub("", str(html)))
+
+
 def _configure_theme(app: Sphinx, config) -> None:
     config.templates_path = [str(TEMPLATES), *config.templates_path]
     # Read by pydata-sphinx-theme at builder-inited, after this.
@@ -46,7 +56,9 @@ def _configure_theme(app: Sphinx, config) -> None:
 
 def _add_filter(app: Sphinx) -> None:
     if hasattr(app.builder, "templates"):
-        app.builder.templates.environment.filters["without_icon_script"] = without_icon_script
+        filters = app.builder.templates.environment.filters
+        filters["without_icon_script"] = without_icon_script
+        filters["without_search_scripts"] = without_search_scripts
 
 
 def _is_mathjax(script) -> bool:
