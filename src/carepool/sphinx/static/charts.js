@@ -41,7 +41,11 @@
     // legends keep their size), never wider than designed; twice, as axis labels
     // may change with the width.
     function narrow(round) {
-      var over = drawnWidth() - available + 2;
+      // By right edges: the drawing may start a little inside the column.
+      var drawing = div.querySelector("svg.marks, canvas.marks");
+      var over = drawing
+        ? drawing.getBoundingClientRect().right - (div.getBoundingClientRect().left + div.clientWidth) + 2
+        : drawnWidth() - available + 2;
       if (round > 2 || Math.abs(over) < 1) return Promise.resolve();
       var changed = false;
       names.forEach(function (n) {
