@@ -4,7 +4,7 @@ Starts two servers on this machine only (127.0.0.1): the built site
 (_build/html) and a Jupyter server that runs the notebooks' code. The Jupyter
 server gets a fresh random token and accepts requests only from the book's
 address; the token is written to _build/html/_static/live-server.json, where
-a widget page's "Run live" button finds it (see carepool/sphinx/live.py). The
+a widget page's "Run live" button finds it (see coursebook/sphinx/live.py). The
 file is removed when the servers stop (Ctrl-C).
 """
 

@@ -27,7 +27,7 @@ TREES = [
     ("@jupyter-widgets/html-manager/dist", "html-manager"),
     # MathJax 3 as Sphinx loads it (tex-chtml.js) with the pieces it loads lazily
     ("mathjax/es5", "mathjax"),
-    # Thebe, loaded only when a reader presses "Run live" on a widget page (carepool/sphinx/live.py)
+    # Thebe, loaded only when a reader presses "Run live" on a widget page (coursebook/sphinx/live.py)
     ("thebe/lib", "thebe"),
 ]
 # Large MathJax bundles the site never loads.

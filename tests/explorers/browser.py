@@ -24,8 +24,8 @@ READOUT_JS = """async (id) => {
 }"""
 
 
-def open_explorer(visit, name: str, fragment: str = ""):
-    v = visit(PAGES[name] + fragment, wait_for=f"#explorer-{name} .marks")
+def open_explorer(visit, name: str, fragment: str = "", width: int = 1280):
+    v = visit(PAGES[name] + fragment, wait_for=f"#explorer-{name} .marks", width=width)
     v.page.wait_for_function(f"() => document.getElementById('explorer-{name}').vegaView")
     return v
 
@@ -62,5 +62,29 @@ def svg(page, name: str) -> str:
 
 
 def shown_number(text: str) -> float:
-    """A number as the chart prints it (d3 uses a true minus sign; % is dropped)."""
-    return float(text.replace("\u2212", "-").replace(",", "").replace("%", "").replace("+", ""))
+    """A number as the chart prints it: "−£5.0m", "+£1.8m", "12.5%" (d3 and the charts use a true minus sign)."""
+    for mark in (",", "%", "+", "£", "m"):
+        text = text.replace(mark, "")
+    return float(text.replace("\u2212", "-"))
+
+
+# The labels of every legend in an explorer, and the values of one field over
+# the marks drawn (lines, bars, rules), from Vega's scenegraph.
+LEGEND_AND_SERIES_JS = """async ([id, field]) => {
+  const view = document.getElementById(id).vegaView;
+  await view.runAsync();
+  const labels = new Set(), series = new Set();
+  (function walk(node) {
+    if (!node) return;
+    if (node.role === "legend-label") node.items.forEach(item => labels.add(item.text));
+    if (node.role === "mark" && ["line", "rect", "rule"].includes(node.marktype)) {
+      node.items.forEach(item => { if (item.datum && field in item.datum) series.add(item.datum[field]); });
+    }
+    (node.items || []).forEach(walk);
+  })(view.scenegraph().root);
+  return {labels: [...labels], series: [...series]};
+}"""
+
+
+def legend_and_series(page, name: str, field: str) -> dict:
+    return page.evaluate(LEGEND_AND_SERIES_JS, [f"explorer-{name}", field])

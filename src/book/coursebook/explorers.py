@@ -66,14 +66,57 @@ def _slider(name: str, values: list[float], value, label: str) -> alt.Parameter:
         min=values[0], max=values[-1], step=values[1] - values[0], name=label))
 
 
-def _values(df: pd.DataFrame) -> alt.Data:
-    """Inline rows for a chart, with missing values as JSON null (pandas would send NaN)."""
-    return alt.Data(values=[{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
-                            for row in df.to_dict("records")])
+def _values(df: pd.DataFrame) -> alt.InlineData:
+    """Inline rows for a chart, as CSV: a third of the bytes of JSON records, which repeat every
+    field name in every row. Each column's type is given, so nothing is guessed; an empty
+    number field (a missing value) is read as null."""
+    parse = {c: "number" if pd.api.types.is_numeric_dtype(df[c]) else "string" for c in df.columns}
+    return alt.InlineData(values=df.to_csv(index=False, float_format="%.10g"),
+                          format=alt.DataFormat(type="csv", parse=parse))
 
 
-def _finish(chart, name: str, title: str, description: str):
-    return chart.properties(title=title, description=description, usermeta={"explorer": name})
+def _finish(chart, name: str, title: str | list[str], description: str, applies: dict | None = None):
+    usermeta = {"explorer": name}
+    if applies:
+        usermeta["applies"] = applies
+    return chart.properties(title=title, description=description, usermeta=usermeta)
+
+
+def _money_label(field: str, signed: bool = False) -> str:
+    """A Vega expression printing a £m figure to £0.1m, as "£12.3m" (or "+£1.8m"/"−£5.0m" when signed)."""
+    amount = f"format(abs(datum.{field}), ',.1f')"
+    if signed:
+        return f"(datum.{field} < 0 ? '\u2212' : datum.{field} > 0 ? '+' : '') + '£' + {amount} + 'm'"
+    return f"(datum.{field} < 0 ? '\u2212' : '') + '£' + {amount} + 'm'"
+
+
+def _domain(*columns: pd.Series, include_zero: bool = True) -> list[float]:
+    """A scale domain covering every value an explorer can show, so its axis holds still as inputs move."""
+    low = min(float(c.min()) for c in columns)
+    high = max(float(c.max()) for c in columns)
+    if include_zero:
+        low, high = min(low, 0.0), max(high, 0.0)
+    return [low, high]
+
+
+# What each explorer asks of its reader, shown above it.
+HOW_TO_USE = {
+    "paying-for-activity": (
+        "Move the number of emergency admissions this year and read each way of paying at that "
+        "activity: the grey line on the chart and the list under it. The baseline and the marginal "
+        "rate change the rules. The block contract and capitation lines lie on top of each other, "
+        "and tariff plus shared savings runs along the tariff wherever admissions are at or above "
+        "the baseline."),
+    "wrong-pocket": (
+        "Choose who invests upstream, how much, how much emergency cost each £1 avoids, and the "
+        "arrangement. Each bar is the change in one organisation's yearly surplus: green gains, red "
+        "pays; the blue bar is the net effect on the whole system. The scale stays the same as you "
+        "move the inputs, so bars can be compared between settings."),
+    "sharing-risk": (
+        "Choose an arrangement and compare each organisation's good and bad years with silos (grey). "
+        "The pooled fraction applies only to the pooled fund (Section 75), and the shares only to the "
+        "accountable care system's risk and gain share; each is switched off for other arrangements."),
+}
 
 
 # --- 1. Paying for activity -----------------------------------------------
@@ -119,29 +162,43 @@ def paying_for_activity_chart() -> alt.VConcatChart:
     activity = _slider("activity", PAYING_ACTIVITY, 35_000, "Emergency admissions this year ")
     chosen_lines = ((alt.datum.baseline == baseline)
                     & ((alt.datum.rate == None) | (alt.datum.rate == rate)))  # noqa: E711 - Vega's null test
-    colour = alt.Color("payment:N", title="How the trust is paid", sort=list(PAYMENT_LABELS.values()))
+    order = list(PAYMENT_LABELS.values())
+    # One legend for colour and dash: the lines that coincide (block and capitation; tariff and shared
+    # savings above the baseline) stay distinguishable by their dashes.
+    legend = alt.Legend(title="How the trust is paid", orient="bottom", columns=1, symbolStrokeWidth=3,
+                        symbolSize=400, labelLimit=400)
+    colour = alt.Color("payment:N", sort=order, legend=legend,
+                       scale=alt.Scale(domain=order, range=["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]))
+    dash = alt.StrokeDash("payment:N", sort=order, legend=legend,
+                          scale=alt.Scale(domain=order, range=[[1, 0], [1, 0], [8, 4], [2, 3], [10, 3, 2, 3]]))
     base = alt.Chart().transform_filter(chosen_lines)
+    income_scale = alt.Scale(domain=_domain(data["income"]), nice=True)
     lines = base.mark_line(strokeWidth=2.5).encode(
-        x=alt.X("activity:Q", title="Emergency admissions in the year"),
-        y=alt.Y("income:Q", title="Trust income (£ million)"),
+        x=alt.X("activity:Q", title="Emergency admissions in the year", axis=alt.Axis(format=",d")),
+        y=alt.Y("income:Q", title="Trust income (£ million)", scale=income_scale),
         color=colour,
-        strokeDash=alt.StrokeDash("payment:N", sort=list(PAYMENT_LABELS.values()), legend=None),
+        strokeDash=dash,
     )
-    at_activity = base.transform_filter(alt.datum.activity == activity)
+    at_activity = base.transform_filter(alt.datum.activity == activity).transform_calculate(
+        shown=_money_label("income"))
     marker = at_activity.mark_point(size=70, filled=True).encode(
-        x="activity:Q", y="income:Q", color=alt.Color("payment:N", sort=list(PAYMENT_LABELS.values()), legend=None),
-        tooltip=["payment:N", "activity:Q", alt.Tooltip("income:Q", format=",.2f", title="income (£m)")])
+        x="activity:Q", y=alt.Y("income:Q", scale=income_scale),
+        color=alt.Color("payment:N", sort=order, legend=None, scale=alt.Scale(domain=order, range=[
+            "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"])),
+        tooltip=[alt.Tooltip("payment:N", title="way of paying"),
+                 alt.Tooltip("activity:Q", title="admissions", format=","),
+                 alt.Tooltip("shown:N", title="income")])
     rule = at_activity.mark_rule(color="gray").encode(x="activity:Q")
     readout = at_activity.mark_text(align="left", fontSize=13).encode(
-        y=alt.Y("payment:N", title=None, sort=list(PAYMENT_LABELS.values())),
-        text=alt.Text("income:Q", format=",.2f"),
-    ).properties(name="readout", width=120, title="Income at the chosen admissions (£m)")
+        y=alt.Y("payment:N", title=None, sort=order, axis=alt.Axis(labelLimit=400)),
+        text=alt.Text("shown:N"),
+    ).properties(name="readout", width=90, title="Income at the chosen admissions")
     # The rows are given once, at the top, and every view filters them.
     chart = alt.vconcat((lines + rule + marker).properties(width=560, height=300), readout,
                         data=_values(data)).add_params(
         baseline, rate, activity)
     return _finish(
-        chart, PAYING, "An acute trust's emergency income under five ways of paying",
+        chart, PAYING, ["An acute trust's emergency income", "under five ways of paying"],
         "Line chart of an acute trust's income in pounds million against its emergency admissions in the "
         "year, one line for each way of paying: tariff, tariff with a marginal rate above the baseline, "
         "block contract, capitation and tariff plus shared savings. The block and capitation lines are "
@@ -177,8 +234,9 @@ def wrong_pocket_frame() -> pd.DataFrame:
     return df
 
 
-# Narrow enough for the bars, their printed values and the y labels to fit the text column.
-WRONG_POCKET_WIDTH = 480
+# The designed width; the book narrows it to fit the column (sphinx/static/charts.js).
+WRONG_POCKET_WIDTH = 420
+ROLE_COLOURS = {"gains": "#1a9850", "pays": "#d73027", "unaffected": "#999999", "net": "#4575b4"}
 
 
 def wrong_pocket_chart() -> alt.Chart:
@@ -186,24 +244,27 @@ def wrong_pocket_chart() -> alt.Chart:
     line = _select("investor", INVESTORS, default("simulation.investment_line"), "Who invests upstream ")
     amount = _slider("amount", WRONG_POCKET_AMOUNTS, 5.0, "Upstream investment (£ million a year) ")
     saving = alt.param(name="saving", value=0.35, bind=alt.binding_radio(
-        options=WRONG_POCKET_SAVINGS, name="Emergency cost avoided per £1 invested (£) "))
+        options=WRONG_POCKET_SAVINGS, labels=[f"£{k:g}" for k in WRONG_POCKET_SAVINGS],
+        name="Emergency cost avoided per £1 invested "))
     chosen = _select("arrangement", ARRANGEMENT_LABELS, "silos", "Arrangement ")
     selected = ((alt.datum.line == line) & (alt.datum.saving == saving) & (alt.datum.amount == amount)
                 & (alt.datum.arrangement == chosen))
-    base = alt.Chart().transform_filter(selected).encode(
+    base = alt.Chart().transform_filter(selected).transform_calculate(shown=_money_label("change", signed=True)).encode(
         y=alt.Y("organisation:N", title=None, sort=list(ORGANISATION_LABELS.values())))
     bars = base.mark_bar().encode(
-        x=alt.X("change:Q", title="Change in yearly surplus (£ million; negative: it pays)"),
-        color=alt.Color("role:N", title="Role", legend=alt.Legend(orient="bottom"), scale=alt.Scale(
-            domain=["gains", "pays", "unaffected", "net"], range=["#1a9850", "#d73027", "#999999", "#4575b4"])),
-        tooltip=["organisation:N", "role:N", alt.Tooltip("change:Q", format=",.3f", title="change (£m a year)")],
+        # One scale for every setting, so the bars can be compared as the inputs move.
+        x=alt.X("change:Q", title=["Change in yearly surplus, £ million", "(below 0: it pays)"],
+                scale=alt.Scale(domain=_domain(data["change"]), nice=True), axis=alt.Axis(format=",.0f")),
+        color=alt.Color("role:N", title="Role", legend=alt.Legend(orient="bottom", columns=2),
+                        scale=alt.Scale(domain=list(ROLE_COLOURS), range=list(ROLE_COLOURS.values()))),
+        tooltip=["organisation:N", "role:N", alt.Tooltip("shown:N", title="change a year")],
     )
     labels = base.mark_text(align="left", dx=4).encode(
-        x=alt.value(WRONG_POCKET_WIDTH + 5), text=alt.Text("change:Q", format="+,.3f")).properties(name="readout")
+        x=alt.value("width"), text=alt.Text("shown:N")).properties(name="readout")
     chart = alt.layer(bars, labels, data=_values(data)).add_params(line, amount, saving, chosen).properties(
         width=WRONG_POCKET_WIDTH, height=260)
     return _finish(
-        chart, WRONG_POCKET, "The wrong pocket: who gains and who pays when one organisation invests upstream",
+        chart, WRONG_POCKET, ["The wrong pocket: who gains and who pays", "when one organisation invests upstream"],
         "Bar chart of the change in each organisation's yearly surplus, in pounds million, when the chosen "
         "organisation spends the chosen amount upstream, under the chosen arrangement. Green bars gain, red "
         "bars pay; the last bar is the net effect on the whole system, the emergency cost avoided minus "
@@ -267,42 +328,54 @@ def sharing_risk_chart(draws: int = RISK_DRAWS) -> alt.VConcatChart:
     data = sharing_risk_frame(draws)
     chosen = _select("arrangement", ARRANGEMENT_LABELS, "acs", "Arrangement ")
     fraction = _slider("fraction", POOLED_FRACTIONS, default("arrangements.section75.pooled_fraction"),
-                       "Pooled fraction of budgets (pooled fund only) ")
-    weight = _slider("equal_weight", EQUAL_WEIGHTS, 0.0,
-                     "Shares: 0 by budget, 1 equal (risk and gain share only) ")
+                       "Pooled fraction of budgets ")
+    weight = _slider("equal_weight", EQUAL_WEIGHTS, 0.0, "Shares: 0 in proportion to budgets, 1 equal ")
     selected = ((alt.datum.arrangement == chosen)
                 & ((alt.datum.fraction == None) | (alt.datum.fraction == fraction))  # noqa: E711
                 & ((alt.datum.equal_weight == None) | (alt.datum.equal_weight == weight)))  # noqa: E711
     base = alt.Chart().transform_filter(selected).encode(
         y=alt.Y("organisation:N", title=None, sort=list(ORGANISATION_LABELS.values())),
         yOffset=alt.YOffset("case:N", sort=list(CASES)),
-        color=alt.Color("case:N", title=None, sort=list(CASES), scale=alt.Scale(range=["#b2182b", "#999999"])),
+        color=alt.Color("case:N", title=None, sort=list(CASES), scale=alt.Scale(range=["#b2182b", "#999999"]),
+                        legend=alt.Legend(orient="top", direction="horizontal", labelLimit=300)),
     )
-    money = alt.Axis(title="Yearly surplus (£ million; below 0 a deficit)")
-    whiskers = base.mark_rule().encode(x=alt.X("p5:Q", axis=money), x2="p95:Q")
+    # One scale for every arrangement and share, so the spreads can be compared as the inputs move.
+    money = alt.Axis(title=["Yearly surplus, £ million", "(below 0: a deficit)"], format=",.0f")
+    money_scale = alt.Scale(domain=_domain(data["p5"], data["p95"]), nice=True)
+    whiskers = base.mark_rule().encode(x=alt.X("p5:Q", axis=money, scale=money_scale), x2="p95:Q")
     box = base.mark_bar(size=7).encode(x="p25:Q", x2="p75:Q", tooltip=[
-        "organisation:N", "case:N", alt.Tooltip("p5:Q", title="bad year, 5th percentile (£m)", format=",.2f"),
-        alt.Tooltip("p50:Q", title="median (£m)", format=",.2f"),
-        alt.Tooltip("p95:Q", title="good year, 95th percentile (£m)", format=",.2f")])
+        "organisation:N", "case:N", alt.Tooltip("p5:Q", title="bad year, 5th percentile (£m)", format=",.1f"),
+        alt.Tooltip("p50:Q", title="median (£m)", format=",.1f"),
+        alt.Tooltip("p95:Q", title="good year, 95th percentile (£m)", format=",.1f")])
     median = base.mark_tick(color="black", thickness=2, size=9).encode(x="p50:Q")
     zero = alt.Chart(alt.Data(values=[{}])).mark_rule(strokeDash=[3, 3], color="black", aria=False).encode(x=alt.datum(0))
     spread = alt.layer(whiskers, box, median, zero).properties(
-        width=560, height=300, title="Each organisation's yearly surplus: 5th, 25th, 50th, 75th, 95th percentiles")
+        width=520, height=300,
+        title=alt.TitleParams(["Yearly surplus: line 5th to 95th percentile,", "box 25th to 75th, tick the median"],
+                              fontSize=13, anchor="start"))
     chance = base.mark_bar().encode(
         x=alt.X("chance_of_deficit:Q", title="Chance of a deficit in a year", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])))
     chance_text = base.mark_text(align="left", dx=3, fontSize=11).encode(
         x="chance_of_deficit:Q", text=alt.Text("chance_of_deficit:Q", format=".1%")).properties(name="readout")
-    chart = alt.vconcat(spread, alt.layer(chance, chance_text).properties(width=560, height=300),
-                        data=_values(data)).add_params(
-        chosen, fraction, weight)
+    risk = alt.layer(chance, chance_text).properties(
+        width=520, height=300,
+        title=alt.TitleParams("Chance of a deficit in a year", fontSize=13, anchor="start"))
+    chart = alt.vconcat(spread, risk, data=_values(data)).add_params(chosen, fraction, weight)
     return _finish(
-        chart, SHARING_RISK, "Sharing risk: each organisation's good and bad years under an arrangement",
+        chart, SHARING_RISK, ["Sharing risk: each organisation's good", "and bad years under an arrangement"],
         f"Two charts over {draws:,} simulated runs of demand shocks. The first shows, for each "
         "organisation, the spread of its yearly surplus or deficit in pounds million: a line from the 5th "
         "to the 95th percentile, a box from the 25th to the 75th and a tick at the median, in red for the "
         "chosen arrangement and grey for silos. The second shows each organisation's chance of a deficit "
-        "in a year, red for the chosen arrangement and grey for silos, with the percentage printed.")
+        "in a year, red for the chosen arrangement and grey for silos, with the percentage printed.",
+        applies={
+            "fraction": {"when": {"arrangement": ["section75"]},
+                         "reason": "Only for the pooled fund (Section 75): choose it under Arrangement."},
+            "equal_weight": {"when": {"arrangement": ["acs"]},
+                             "reason": "Only for the accountable care system's risk and gain share: "
+                                       "choose it under Arrangement."},
+        })
 
 
 CHARTS = {PAYING: paying_for_activity_chart, WRONG_POCKET: wrong_pocket_chart, SHARING_RISK: sharing_risk_chart}

@@ -29,9 +29,14 @@ def chart_html(spec: dict, description: str | None = None) -> str:
     div_id = f"explorer-{explorer}" if explorer else f"chart-{uuid.uuid4().hex[:12]}"
     desc = description or spec.get("description") or _title_text(spec)
     attrs = f' role="figure" aria-label="{_escape_attr(desc)}"' if desc else ""
+    if spec.get("width") == "container":
+        attrs += ' data-width="container"'  # Vega fits it to the column; charts.js leaves it alone
     if explorer:
-        inputs = json.dumps(bound_inputs(spec))
-        attrs += f' data-explorer="{_escape_attr(explorer)}" data-inputs="{_escape_attr(inputs)}"'
+        bindings = input_bindings(spec)
+        applies = (spec.get("usermeta") or {}).get("applies", {})
+        attrs += (f' data-explorer="{_escape_attr(explorer)}"'
+                  f' data-bindings="{_escape_attr(json.dumps(bindings))}"'
+                  f' data-applies="{_escape_attr(json.dumps(applies))}"')
 
     # </ inside JSON would end the script element early.
     spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
@@ -43,20 +48,21 @@ def chart_html(spec: dict, description: str | None = None) -> str:
         ".then(function (result) {"
         f' var div = document.getElementById("{div_id}"); div.vegaView = result.view;'
         " if (window.carepoolCharts) window.carepoolCharts.attach(div, result.view); })"
-        ".catch(function (err) { console.error(err); });\n"
+        ".catch(function (err) { console.error(err);"
+        " if (window.carepoolCharts) window.carepoolCharts.failed(); });\n"
         "</script>"
     )
 
 
-def bound_inputs(spec) -> list[str]:
-    """Names of the parameters bound to an input element, anywhere in a spec."""
-    names: list[str] = []
+def _bound_params(spec) -> list[dict]:
+    """The parameters bound to an input element, anywhere in a spec, each once."""
+    found: dict[str, dict] = {}
 
     def walk(node):
         if isinstance(node, dict):
             for param in node.get("params") or []:
-                if isinstance(param, dict) and "bind" in param and param["name"] not in names:
-                    names.append(param["name"])
+                if isinstance(param, dict) and "bind" in param and param["name"] not in found:
+                    found[param["name"]] = param
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -64,7 +70,32 @@ def bound_inputs(spec) -> list[str]:
                 walk(item)
 
     walk(spec)
-    return names
+    return list(found.values())
+
+
+def bound_inputs(spec) -> list[str]:
+    """Names of the parameters bound to an input element, anywhere in a spec."""
+    return [param["name"] for param in _bound_params(spec)]
+
+
+def input_bindings(spec) -> dict[str, dict]:
+    """What each bound input accepts, for checking the values a scenario link asks for.
+
+    {name: {"label": ..., "options": [...]}} for a menu or radio buttons,
+    {name: {"label": ..., "min": ..., "max": ..., "step": ...}} for a slider.
+    """
+    bindings = {}
+    for param in _bound_params(spec):
+        bind = param["bind"]
+        label = (bind.get("name") or param["name"]).strip()
+        if "options" in bind:
+            bindings[param["name"]] = {"label": label, "options": list(bind["options"])}
+        elif bind.get("input") == "range":
+            bindings[param["name"]] = {"label": label, "min": bind["min"], "max": bind["max"],
+                                       "step": bind.get("step", 1)}
+        else:
+            bindings[param["name"]] = {"label": label}
+    return bindings
 
 
 def render(spec: dict, **metadata) -> dict:

@@ -124,34 +124,40 @@ def cited_keys(events: pd.DataFrame) -> set[str]:
 
 
 def timeline_chart(events: pd.DataFrame | None = None) -> alt.Chart:
-    """An interactive timeline: one row per theme, a point per event.
+    """A timeline: one row per theme, a point per event, as wide as its column.
 
-    Hover for the event, its date as the source gives it and its source;
-    click a theme in the legend to pick it out; drag or scroll to pan and
-    zoom along the years.
+    Hover over a point, or tap it on a phone, for the event, its date as the
+    source gives it and its source; a tapped point stays ringed. Click a theme
+    in the legend to pick out its events. The years run half a year beyond
+    the first and last events, so no point is cut off at either end. Every
+    event is also listed in full by `timeline_table`, for reading without the chart.
     """
     events = load_events() if events is None else events
     data = events.assign(
         date=events["date"].dt.strftime("%Y-%m-%d"),
     )[["date", "date_text", "precision", "title", "description", "theme", "cite"]]
     themes = list(dict.fromkeys(events.sort_values("date")["theme"]))
+    years = [f"{events['date'].min().year - 1}-07-01", f"{events['date'].max().year}-12-31"]
 
     pick_theme = alt.selection_point(fields=["theme"], bind="legend", name="theme_pick")
-    zoom = alt.selection_interval(bind="scales", encodings=["x"], name="year_zoom")
+    # A click or a tap rings the point (a phone has no hover).
+    pick_event = alt.selection_point(fields=["title"], on="click", name="event_pick", empty=False)
 
     return (
-        alt.Chart(data, title="Who holds the budget? Events 1989-2022")
-        .mark_circle(size=140, stroke="white", strokeWidth=1)
+        alt.Chart(data, title=alt.TitleParams(["Who holds the budget?", "Events 1989-2022"], anchor="start"))
+        .mark_circle(size=170, stroke="black")
         .encode(
-            x=alt.X("date:T", title="Year", axis=alt.Axis(format="%Y", tickCount=17)),
-            y=alt.Y("theme:N", title=None, sort=themes),
+            x=alt.X("date:T", title="Year", scale=alt.Scale(domain=years),
+                    axis=alt.Axis(format="%Y", tickCount=12, labelOverlap=True)),
+            y=alt.Y("theme:N", title=None, sort=themes, axis=alt.Axis(labelLimit=150)),
             color=alt.Color(
                 "theme:N",
                 title="Theme (click to pick)",
                 sort=themes,
-                legend=alt.Legend(orient="bottom", columns=3),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=300),
             ),
             opacity=alt.condition(pick_theme, alt.value(0.95), alt.value(0.12)),
+            strokeWidth=alt.condition(pick_event, alt.value(2.5), alt.value(0)),
             tooltip=[
                 alt.Tooltip("title:N", title="Event"),
                 alt.Tooltip("date_text:N", title="Date"),
@@ -159,6 +165,13 @@ def timeline_chart(events: pd.DataFrame | None = None) -> alt.Chart:
                 alt.Tooltip("cite:N", title="Source (bibliography key)"),
             ],
         )
-        .add_params(pick_theme, zoom)
+        .add_params(pick_theme, pick_event)
         .properties(width="container", height=320)
     )
+
+
+def timeline_table(events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every event in date order, as a table a reader can scan without the chart."""
+    events = load_events() if events is None else events
+    return events.rename(columns={"date_text": "Date", "title": "Event", "description": "What happened",
+                                  "theme": "Theme"})[["Date", "Event", "What happened", "Theme"]]

@@ -3,7 +3,8 @@
     ```{explorer} paying-for-activity
     ```
 
-The chart and its data are computed by `coursebook.explorers` while the page is
+A short "how to use it" paragraph comes first, so the reader knows what to move
+before meeting the chart. The chart and its data are computed by `coursebook.explorers` while the page is
 read, and written with the book's offline renderer, so the page loads Vega
 from ``_static/vendor`` (see `coursebook.sphinx.offline`).
 """
@@ -22,8 +23,12 @@ class ExplorerDirective(Directive):
     has_content = False
 
     def run(self):
-        chart = explorers.explorer_chart(self.arguments[0])  # an unknown name raises the model's error
-        return [nodes.raw("", chart_html(chart.to_dict()), format="html")]
+        name = self.arguments[0]
+        chart = explorers.explorer_chart(name)  # an unknown name raises the model's error
+        lead = "How to use it: "
+        howto = nodes.paragraph("", "", nodes.strong(lead, lead), nodes.Text(explorers.HOW_TO_USE[name]),
+                                classes=["explorer-howto"])
+        return [howto, nodes.raw("", chart_html(chart.to_dict()), format="html")]
 
 
 def setup(app) -> dict:

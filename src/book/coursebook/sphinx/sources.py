@@ -100,7 +100,8 @@ class SourceProvenance(_SourceDirective):
     def run(self) -> list[nodes.Node]:
         r = self.source_record()
         panel = nodes.admonition(classes=["source-provenance"], **AS_WRITTEN)
-        heading = f"Provenance of {r.number}, {r.file}"
+        # Named for the reader's source, not the corpus's file (given under "Original file").
+        heading = f"Provenance: {r.title}"
         panel += nodes.title(heading, heading)
 
         panel += nodes.rubric("What we know", "What we know")

@@ -1,6 +1,6 @@
 // Widget pages: the saved app is a snapshot with every control switched off,
 // until "Run live" connects a Jupyter kernel through the vendored Thebe.
-// Configuration: the JSON in #carepool-live-config (see carepool/sphinx/live.py).
+// Configuration: the JSON in #carepool-live-config (see coursebook/sphinx/live.py).
 function carepoolLive() {
   "use strict";
   var configEl = document.getElementById("carepool-live-config");

@@ -1,0 +1,106 @@
+"""The built book on a phone, a tablet and a laptop: navigation works and nothing overflows its column."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import save_screenshot
+
+WIDTHS = [390, 768, 1366]
+WIDE = 992  # the theme's breakpoint: below it the sidebars open as dialogs
+CHAPTER = "book/chapters/pooling_the_pot.html"
+
+
+def _visible(page, selector: str) -> bool:
+    return page.locator(selector).first.is_visible()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_menu_button_opens_and_closes_the_site_navigation(built_book, visit, width):
+    page = visit(CHAPTER, width=width).page
+    button = page.locator(".primary-toggle:visible")
+    assert button.count() == 1, "exactly one menu button should be visible"
+    if width < WIDE:
+        assert not page.locator("#pst-primary-sidebar-modal[open]").count()
+        button.click()
+        dialog = page.locator("#pst-primary-sidebar-modal[open]")
+        dialog.wait_for(state="visible")
+        # The dialog holds the site's navigation, and its links can be seen.
+        assert dialog.locator("nav a.reference", has_text="Pooling the pot").first.is_visible()
+        save_screenshot(page, f"menu_open_{width}")
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => !document.getElementById('pst-primary-sidebar-modal').open")
+    else:
+        sidebar = page.locator("#pst-primary-sidebar")
+        assert sidebar.is_visible()
+        button.click()
+        page.wait_for_function(
+            "() => getComputedStyle(document.getElementById('pst-primary-sidebar')).visibility === 'hidden'")
+        button.click()
+        page.wait_for_function(
+            "() => getComputedStyle(document.getElementById('pst-primary-sidebar')).visibility === 'visible'")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_contents_button_opens_and_closes_the_page_contents(built_book, visit, width):
+    page = visit(CHAPTER, width=width).page
+    toc = page.locator("#pst-secondary-sidebar")
+    button = page.locator(".secondary-toggle:visible")
+    if button.count() == 0:
+        # Wide enough for the page's contents to sit beside the text.
+        assert width >= 1200 and toc.is_visible()
+        assert toc.locator("a", has_text="Sharing risk").first.is_visible()
+        return
+    assert button.count() == 1
+    button.click()
+    dialog = page.locator("#pst-secondary-sidebar-modal[open]")
+    dialog.wait_for(state="visible")
+    assert dialog.locator("a", has_text="Sharing risk").first.is_visible()
+    save_screenshot(page, f"contents_open_{width}")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.getElementById('pst-secondary-sidebar-modal').open")
+
+
+# Each drawn chart, and each table, against the column of text it sits in.
+OVERFLOW_JS = """() => {
+  const column = document.querySelector('#main-content, main article, article.bd-article');
+  const right = column.getBoundingClientRect().right + 1;
+  const found = [];
+  document.querySelectorAll('.carepool-chart, .vega-embed, article table').forEach(el => {
+    const box = el.getBoundingClientRect();
+    const drawn = el.matches('table') ? box : (el.querySelector('svg, canvas') || el).getBoundingClientRect();
+    const scrolls = !el.matches('table') && el.scrollWidth > el.clientWidth + 1;
+    if (drawn.right > right || scrolls) {
+      found.push({what: el.id || el.className || el.tagName, right: Math.round(drawn.right),
+                  column: Math.round(right), scrolls});
+    }
+  });
+  return found;
+}"""
+
+PAGES_WITH_CHARTS_OR_TABLES = [
+    "book/chapters/markets_and_commissioners.html",
+    CHAPTER,
+    "book/timeline.html",
+    "book/sources/index.html",
+    "book/model/model_reference.html",
+    "notebooks/first_explorer.html",
+]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_chart_or_table_overflows_its_column(built_book, visit, width):
+    problems = {}
+    for path in PAGES_WITH_CHARTS_OR_TABLES:
+        v = visit(path, width=width)
+        page = v.page
+        if page.locator(".carepool-chart, .vega-embed").count():
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.carepool-chart, .vega-embed')]"
+                ".every(d => d.querySelector('svg, canvas'))", timeout=20_000)
+            page.wait_for_timeout(300)  # the charts' fit to the column runs after the first draw
+        found = page.evaluate(OVERFLOW_JS)
+        if found:
+            problems[path] = found
+            save_screenshot(page, f"overflow_{width}_{path.replace('/', '_')}")
+    assert problems == {}, problems
