@@ -159,9 +159,6 @@ def test_each_explorer_starts_at_its_levers_defaults(name):
         assert values[param] == pytest.approx(lever(key).default * unit), param
 
 
-@pytest.mark.xfail(strict=True, reason="the wrong-pocket chart function (the site engineer's, issue 13) still "
-                   "starts its sliders at £5m and £0.35 instead of the levers' defaults, £1m and £0.175; "
-                   "when it reads them from carepool.levers this test passes and this marker must go")
 def test_the_wrong_pocket_explorer_starts_at_its_levers_defaults():
     values = _chart_start_values(explorers.WRONG_POCKET)
     for param, (key, unit) in CHART_LEVERS[explorers.WRONG_POCKET].items():

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from carepool import payments
+from carepool.levers import lever
 from coursebook import explorers
 from carepool.arrangements import arrangement
 from carepool.parameters import default
@@ -248,9 +249,10 @@ def test_a_bad_scenario_link_says_so_and_shows_the_defaults(built_book, visit, f
     message.wait_for()
     assert field in message.inner_text() and "starting values" in message.inner_text()
     # The defaults, and a chart that shows them: never a blank chart.
-    assert signal(page, name, "arrangement") == "silos" and signal(page, name, "amount") == 5
-    silos = wrong_pocket(default_place(avoided_acute_cost_per_pound=0.35),
-                         investment_line=default("simulation.investment_line"), amount=5e6, arrangements=["silos"])
+    invested = lever("simulation.upstream_investment").default
+    assert signal(page, name, "arrangement") == "silos" and signal(page, name, "amount") == invested / 1e6
+    silos = wrong_pocket(default_place(), investment_line=default("simulation.investment_line"), amount=invested,
+                         arrangements=["silos"])
     shown = {r["datum"]["organisation"] for r in readout(page, name)}
     assert shown == {explorers.ORGANISATION_LABELS[o] for o in [*silos.organisation, "system"]}
     assert v.console_errors == [] and v.outside_requests == []

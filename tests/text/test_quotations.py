@@ -2,15 +2,10 @@
 
 import pytest
 
+from carepool import corpus
+
 from . import course_text as text
 
-corpus = pytest.importorskip(
-    "carepool.corpus", reason="the primary-source corpus (carepool.corpus) is not installed"
-)
-if not hasattr(corpus, "paragraphs"):
-    # The corpus is built in parallel with the chapters; until its API exists
-    # there is nothing to check the quotations against.
-    pytest.skip("carepool.corpus has no paragraphs() yet", allow_module_level=True)
 
 PAGES = [page for page in text.PROSE_PAGES if page.exists()]
 

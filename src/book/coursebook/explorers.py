@@ -242,8 +242,9 @@ ROLE_COLOURS = {"gains": "#1a9850", "pays": "#d73027", "unaffected": "#999999", 
 def wrong_pocket_chart() -> alt.Chart:
     data = wrong_pocket_frame()
     line = _select("investor", INVESTORS, default("simulation.investment_line"), "Who invests upstream ")
-    amount = _slider("amount", WRONG_POCKET_AMOUNTS, 5.0, "Upstream investment (£ million a year) ")
-    saving = alt.param(name="saving", value=0.35, bind=alt.binding_radio(
+    amount = _slider("amount", WRONG_POCKET_AMOUNTS, lever("simulation.upstream_investment").default / MILLION,
+                     "Upstream investment (£ million a year) ")
+    saving = alt.param(name="saving", value=lever("links.avoided_acute_cost_per_pound").default, bind=alt.binding_radio(
         options=WRONG_POCKET_SAVINGS, labels=[f"£{k:g}" for k in WRONG_POCKET_SAVINGS],
         name="Emergency cost avoided per £1 invested "))
     chosen = _select("arrangement", ARRANGEMENT_LABELS, "silos", "Arrangement ")
