@@ -19,7 +19,7 @@ course needs and, in two places, markup that does not work:
   toctree, so the front page loaded it for the whole book. The search index
   and its scripts load only on the search page (search-as-you-type is off).
 - Accessibility: the sidebar's search button is named by what it shows
-  (``templates/components/search-button-field.html``).
+  (``templates/search-button-field.html``, the name the sidebar asks for).
 """
 
 from __future__ import annotations
