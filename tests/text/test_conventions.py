@@ -1,5 +1,7 @@
 """The quotation convention is read as the chapters use it (no corpus needed)."""
 
+import re
+
 from . import course_text as text
 
 
@@ -44,3 +46,17 @@ def test_every_chapter_quotation_names_its_paragraph():
         if q.paragraph is None
     ]
     assert not unplaced, unplaced
+
+
+def _prose_without_code(markdown: str) -> str:
+    """The page with its fenced code and code cells taken out (a $ there is Python, not money)."""
+    return re.sub(r"^(```|~~~).*?^\1", "", markdown, flags=re.S | re.M)
+
+
+def test_a_sum_of_money_in_dollars_is_never_read_as_maths():
+    # The book parses $...$ as inline maths (dollarmath): "$144 ... $3" would be typeset
+    # as a formula. Amounts in dollars are written \$144.
+    pages = sorted(text.BOOK.rglob("*.md"))
+    unescaped = {p.relative_to(text.BOOK).as_posix(): re.findall(r"(?<!\\)\$\d[\d.,]*\w*", _prose_without_code(p.read_text("utf-8")))
+                 for p in pages if "student" not in p.parts}
+    assert {p: found for p, found in unescaped.items() if found} == {}
