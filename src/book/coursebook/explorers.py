@@ -343,18 +343,21 @@ def sharing_risk_chart(draws: int = RISK_DRAWS) -> alt.VConcatChart:
     # One scale for every arrangement and share, so the spreads can be compared as the inputs move.
     money = alt.Axis(title=["Yearly surplus, £ million", "(below 0: a deficit)"], format=",.0f")
     money_scale = alt.Scale(domain=_domain(data["p5"], data["p95"]), nice=True)
-    whiskers = base.mark_rule().encode(x=alt.X("p5:Q", axis=money, scale=money_scale), x2="p95:Q")
-    box = base.mark_bar(size=7).encode(x="p25:Q", x2="p75:Q", tooltip=[
+    # Shapes are hidden from screen readers (aria=False): the figure is described by its
+    # aria-label and the chances are printed as text marks; an empty, unnamed mark container
+    # is what axe-core reports as svg-img-alt.
+    whiskers = base.mark_rule(aria=False).encode(x=alt.X("p5:Q", axis=money, scale=money_scale), x2="p95:Q")
+    box = base.mark_bar(size=7, aria=False).encode(x="p25:Q", x2="p75:Q", tooltip=[
         "organisation:N", "case:N", alt.Tooltip("p5:Q", title="bad year, 5th percentile (£m)", format=",.1f"),
         alt.Tooltip("p50:Q", title="median (£m)", format=",.1f"),
         alt.Tooltip("p95:Q", title="good year, 95th percentile (£m)", format=",.1f")])
-    median = base.mark_tick(color="black", thickness=2, size=9).encode(x="p50:Q")
+    median = base.mark_tick(color="black", thickness=2, size=9, aria=False).encode(x="p50:Q")
     zero = alt.Chart(alt.Data(values=[{}])).mark_rule(strokeDash=[3, 3], color="black", aria=False).encode(x=alt.datum(0))
     spread = alt.layer(whiskers, box, median, zero).properties(
         width=520, height=300,
         title=alt.TitleParams(["Yearly surplus: line 5th to 95th percentile,", "box 25th to 75th, tick the median"],
                               fontSize=13, anchor="start"))
-    chance = base.mark_bar().encode(
+    chance = base.mark_bar(aria=False).encode(
         x=alt.X("chance_of_deficit:Q", title="Chance of a deficit in a year", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])))
     chance_text = base.mark_text(align="left", dx=3, fontSize=11).encode(
