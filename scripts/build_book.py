@@ -43,8 +43,9 @@ KERNEL_STARTUP = 'import altair\naltair.renderers.enable("coursebook-offline")\n
 def digest(source: Path, paths) -> str:
     """A digest of the files under `paths` (names and contents)."""
     h = hashlib.sha256()
-    for name in paths:
-        top = source / name
+    # The folders named, and every file at the top of the book's folder (pages, configuration).
+    tops = [*(source / name for name in paths), *sorted(p for p in source.iterdir() if p.is_file())]
+    for top in tops:
         files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
         for path in files:
             if SKIPPED_PARTS.isdisjoint(path.relative_to(source).parts) and ".egg-info" not in str(path):

@@ -9,8 +9,6 @@ import pytest
 
 from tests.exercises.kit import make
 
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -43,22 +41,19 @@ def test_visible_test_failures_still_explain_what_is_wrong(feedback):
     assert "Are you paying emergency growth at the full tariff?" in page
 
 
-def test_feedback_pages_load_nothing_from_outside_and_show_the_chart(feedback, tmp_path):
-    playwright = pytest.importorskip("playwright.sync_api", reason="the browser checks need Playwright")
+def test_feedback_pages_load_nothing_from_outside_and_show_the_chart(feedback, tmp_path, browser):
     page_file = feedback / "reference" / "paying_providers" / "paying_providers.html"
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        requested = []
-        page.on("request", lambda request: requested.append(request.url))
-        page.goto(page_file.as_uri())
-        page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=30_000)
-        chart = page.locator(".vega-embed").first
-        chart.scroll_into_view_if_needed()
-        page.screenshot(path=str(tmp_path / "feedback.png"))
-        lines = page.locator(".vega-embed .mark-line path").count()
-        errors = page.locator("text=Error loading script").count()
-        browser.close()
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(page_file.as_uri())
+    page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=30_000)
+    chart = page.locator(".vega-embed").first
+    chart.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "feedback.png"))
+    lines = page.locator(".vega-embed .mark-line path").count()
+    errors = page.locator("text=Error loading script").count()
+    page.close()
     assert [url for url in requested if not url.startswith(("file:", "data:", "blob:"))] == []
     assert errors == 0
     assert lines == 4, "one line per payment mechanism"

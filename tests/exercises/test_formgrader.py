@@ -18,8 +18,6 @@ from tests.exercises.grading_support import release_nb, source_nb
 from tests.exercises.kit import ROOT, reference_answers, submit, with_answers
 
 A = "paying_providers"
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync"]
 
 
 def _free_port() -> int:
@@ -61,29 +59,26 @@ def test_make_formgrader_starts_even_as_root(formgrader):
     assert os.geteuid() != 0 or "--allow-root" in log
 
 
-def test_the_instructor_gets_formgrader_and_a_chart_loads_nothing_from_outside(formgrader, tmp_path):
-    playwright = pytest.importorskip("playwright.sync_api", reason="the browser checks need Playwright")
+def test_the_instructor_gets_formgrader_and_a_chart_loads_nothing_from_outside(formgrader, tmp_path, browser):
     from nbgrader.api import Gradebook
 
     course, port, token, _ = formgrader
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         submission = gb.find_submission_notebook(A, A, "reference").id
     base = f"http://127.0.0.1:{port}"
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        requested = []
-        page.on("request", lambda request: requested.append(request.url))
-        page.goto(f"{base}/lab?token={token}", timeout=180_000)
-        page.wait_for_selector("#jp-MainMenu", timeout=180_000)
-        page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Nbgrader").click(timeout=60_000)
-        items = page.locator(".lm-Menu-itemLabel").all_inner_texts()
-        page.goto(f"{base}/formgrader/submissions/{submission}/?index=0", timeout=180_000)
-        page.wait_for_selector(".vega-embed svg", timeout=60_000)
-        page.locator(".vega-embed").first.scroll_into_view_if_needed()
-        page.screenshot(path=str(tmp_path / "formgrader.png"))
-        lines = page.locator(".vega-embed .mark-line path").count()
-        browser.close()
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{base}/lab?token={token}", timeout=180_000)
+    page.wait_for_selector("#jp-MainMenu", timeout=180_000)
+    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Nbgrader").click(timeout=60_000)
+    items = page.locator(".lm-Menu-itemLabel").all_inner_texts()
+    page.goto(f"{base}/formgrader/submissions/{submission}/?index=0", timeout=180_000)
+    page.wait_for_selector(".vega-embed svg", timeout=60_000)
+    page.locator(".vega-embed").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "formgrader.png"))
+    lines = page.locator(".vega-embed .mark-line path").count()
+    page.close()
     assert {"Formgrader", "Create assignment", "Assignment List"} <= set(items)
     assert lines == 4, "one line per payment mechanism"
     assert [url for url in requested if not url.startswith((base, "data:", "blob:"))] == []

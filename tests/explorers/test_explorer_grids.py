@@ -69,7 +69,7 @@ def test_the_sharing_risk_grid_is_carepools_chance_of_deficit():
 def test_each_explorer_has_labelled_inputs_a_title_and_a_description(name):
     spec = explorers.explorer_chart(name).to_dict() if name != explorers.SHARING_RISK else (
         explorers.sharing_risk_chart(draws=200).to_dict())
-    assert spec["usermeta"] == {"explorer": name}
+    assert spec["usermeta"]["explorer"] == name
     assert spec["title"] and len(spec["description"]) > 100
     params = [p for p in spec["params"] if "bind" in p]
     assert [p["name"] for p in params] == bound_inputs(spec) and params
