@@ -70,7 +70,11 @@ def _values(df: pd.DataFrame) -> alt.InlineData:
     """Inline rows for a chart, as CSV: a third of the bytes of JSON records, which repeat every
     field name in every row. Each column's type is given, so nothing is guessed; an empty
     number field (a missing value) is read as null."""
-    parse = {c: "number" if pd.api.types.is_numeric_dtype(df[c]) else "string" for c in df.columns}
+    # A column of numbers with gaps (None for "does not apply") has dtype object: still numbers.
+    numbers = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) or (
+        df[c].notna().any() and df[c].dropna().map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all())]
+    df = df.assign(**{c: pd.to_numeric(df[c]) for c in numbers})
+    parse = {c: "number" if c in numbers else "string" for c in df.columns}
     return alt.InlineData(values=df.to_csv(index=False, float_format="%.10g"),
                           format=alt.DataFormat(type="csv", parse=parse))
 
