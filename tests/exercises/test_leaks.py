@@ -8,41 +8,13 @@ copies, the feedback, or the built book.
 
 from __future__ import annotations
 
-import html
-import re
 import zipfile
 from pathlib import Path
 
 
 from coursegrading.release import instructor_only_text
-from tests.exercises.grading_support import source_nb
+from tests.exercises.grading_support import instructor_lines, page_text, source_nb
 from tests.exercises.kit import ASSIGNMENTS, ROOT, make, text
-
-
-def instructor_lines(course: Path) -> set[str]:
-    """Lines only instructors may see: solutions and hidden tests, long enough to be distinctive."""
-    lines, public = set(), set()
-    for assignment in ASSIGNMENTS:
-        for cell in source_nb(course, assignment)["cells"]:
-            inside = False
-            for line in text(cell).splitlines():
-                marker = line.strip()
-                if marker in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
-                    inside = True
-                elif marker in ("### END SOLUTION", "### END HIDDEN TESTS"):
-                    inside = False
-                elif len(marker) >= 25:
-                    (lines if inside else public).add(marker)
-    # A line students are given elsewhere (a choice of wording, say) is no leak.
-    return lines - public
-
-
-def page_text(page: Path) -> str:
-    """A page's text as a reader sees it: tags (and the code highlighter's spans) removed."""
-    content = page.read_text(encoding="utf-8", errors="replace")
-    if page.suffix == ".html":
-        content = html.unescape(re.sub(r"<[^>]+>", "", content))
-    return content
 
 
 def leaks(content: str, lines: set[str]) -> list[str]:
