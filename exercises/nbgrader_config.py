@@ -32,6 +32,21 @@ c.Execute.iopub_timeout = 60
 # line's --no-sandbox) turns it off for one run; see the instructor guide.
 c.Execute.kernel_manager_class = "coursegrading.sandbox.SandboxedKernelManager"
 
+# A test cell earns points only if it ran to its last line (coursegrading.finished): a notebook
+# that stops IPython reporting errors would otherwise pass every test. nbgrader's own steps,
+# in its order, with the check around the run.
+c.Autograde.autograde_preprocessors = [
+    "coursegrading.finished.MarkTestEnds",
+    "nbgrader.preprocessors.Execute",
+    "coursegrading.finished.CheckTestEnds",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Released notebooks keep their tests visible but never the hidden ones.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

@@ -12,6 +12,14 @@ from tests.exercises.kit import ASSIGNMENTS, read_nb, text
 LOOP_FOREVER = "def block_income(amount, activity):\n    while True:\n        pass\n"
 
 
+def sleeps(seconds: float, student: str) -> str:
+    """A grading job that takes `seconds` (importable, so a Dask worker's process can run it)."""
+    import time
+
+    time.sleep(seconds)
+    return student
+
+
 def source_nb(course: Path, assignment: str) -> dict:
     return read_nb(course / "source" / assignment / f"{assignment}.ipynb")
 

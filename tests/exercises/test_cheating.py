@@ -19,7 +19,8 @@ from tests.exercises.kit import (ASSIGNMENTS, CELL_TIMEOUT, autograded_points, m
 CHEATS = {"alwaysequal": False, "patched": True}  # student -> whether the comparison helpers are patched too
 
 # Stops IPython from showing errors and from reporting them in the kernel's reply: a failed test
-# then leaves no error output and an "ok" reply, and nbgrader scores a test cell by those alone.
+# then leaves no error output and an "ok" reply, and nbgrader alone would score it as passed.
+# coursegrading.finished defends: a test counts only if its cell printed a marker on its last line.
 HIDE_ERRORS = """
 shell = get_ipython()
 shell.showtraceback = lambda *args, **kwargs: None
@@ -142,11 +143,6 @@ def test_the_patches_make_a_naive_test_pass_and_leave_the_kernel_working():
         (np.testing.assert_allclose, np.testing.assert_array_equal, np.testing.assert_almost_equal) = saved_testing
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "not yet defended: a notebook can stop IPython from showing errors and from reporting them in the "
-    "kernel's reply, and nbgrader scores a test cell by those alone (a blank notebook with HIDE_ERRORS "
-    "scored 9 / 13 here); tests inside the kernel cannot prevent it, so the defence belongs in the "
-    "grading step (coursegrading), which the grading engineer owns"))
 def test_a_notebook_that_hides_its_errors_scores_no_more_than_a_blank_one(cheating_class):
     course = cheating_class("paying_providers")
     blank = _auto_total(course, "paying_providers", "blank")

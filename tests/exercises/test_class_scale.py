@@ -17,12 +17,13 @@ import socket
 import subprocess
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from coursegrading.autograde import FAILED, GRADED, MISSING, grade_class
-from tests.exercises.grading_support import CELL_TIMEOUT, LOOP_FOREVER, release_nb, source_nb
+from tests.exercises.grading_support import CELL_TIMEOUT, LOOP_FOREVER, release_nb, sleeps, source_nb
 from tests.exercises.kit import (autograded_points, nbgrader, reference_answers, submit,
                                  with_answers, wrong_answers)
 
@@ -124,6 +125,7 @@ def postgres():
 
 @pytest.fixture(scope="module")
 def on_dask_into_postgres(released, postgres, tmp_path_factory):
+    import dask
     from distributed import LocalCluster
 
     course = fresh_copy(released, tmp_path_factory.mktemp("dask"), "dask")
@@ -132,10 +134,28 @@ def on_dask_into_postgres(released, postgres, tmp_path_factory):
     assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-2000:]
     added = nbgrader(course, "db", "student", "add", "absent", f"--CourseDirectory.db_url={postgres}")
     assert added.returncode == 0, added.stdout + added.stderr
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    # Workers started as the instructor guide says (not daemonic): each submission in its own process.
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         outcomes = grade_class(course, A, cell_timeout=CELL_TIMEOUT, db_url=postgres,
                                scheduler=cluster.scheduler_address)
     return course, {o.student: o for o in outcomes}
+
+
+def test_on_dask_a_submission_past_its_time_limit_is_stopped_and_reported_failed():
+    import dask
+    from distributed import LocalCluster
+
+    from coursegrading.distributed import grade_on_cluster
+
+    started = time.monotonic()
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        outcomes = grade_on_cluster(cluster.scheduler_address, partial(sleeps, 600), ["slow"], None,
+                                    submission_timeout=5)
+    assert outcomes["slow"].status == FAILED
+    assert "did not finish within 5 s" in outcomes["slow"].reason
+    assert time.monotonic() - started < 120, "stopped at its limit, not after the job's 600 s"
 
 
 def test_the_class_has_every_kind_of_submission(serial):

@@ -47,11 +47,11 @@ def test_feedback_pages_load_nothing_from_outside_and_show_the_chart(feedback, t
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(page_file.as_uri())
-    page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=30_000)
-    chart = page.locator(".vega-embed").first
+    page.wait_for_selector("svg.marks", timeout=30_000)
+    chart = page.locator("svg.marks").first
     chart.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "feedback.png"))
-    lines = page.locator(".vega-embed .mark-line path").count()
+    lines = page.locator("svg.marks .mark-line path").count()
     errors = page.locator("text=Error loading script").count()
     page.close()
     assert [url for url in requested if not url.startswith(("file:", "data:", "blob:"))] == []

@@ -248,7 +248,7 @@ def grade_class(course_dir: Path | str, assignment: str, students: Iterable[str]
     if scheduler is not None:
         from coursegrading.distributed import grade_on_cluster
 
-        by_student = grade_on_cluster(scheduler, job, students, progress)
+        by_student = grade_on_cluster(scheduler, job, students, progress, submission_timeout)
     else:
         by_student = pool.grade_all(job, students, workers or default_workers(), submission_timeout, progress)
     outcomes = [by_student[student] for student in students]

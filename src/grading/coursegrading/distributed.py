@@ -9,23 +9,56 @@ all reach: PostgreSQL (`--db-url`), as SQLite over a network file system is
 not safe. Each worker imports nbgrader once and grades one submission at a
 time per thread; give workers one thread each (``--nthreads 1``) and as many
 processes as cores, since nbgrader runs one notebook per process at a time.
+
+Each submission is graded in a process of its own on the worker (as on one
+machine, `pool`), so one that runs past the submission time limit is stopped
+without stopping its worker. Dask's workers are daemonic by default, and a
+daemonic process may not start others: start them with
+``DASK_DISTRIBUTED__WORKER__DAEMON=False`` (Dask's own setting). On daemonic
+workers submissions are graded in the worker itself, and only the per-cell
+time limit applies; `grade_on_cluster` says so before it starts.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
+from functools import partial
 from typing import Callable
+
+DAEMONIC_WORKERS = ("the cluster's workers are daemonic (Dask's default), so they cannot stop a submission that "
+                    "runs past {limit:g} s; start them with DASK_DISTRIBUTED__WORKER__DAEMON=False to have that")
+
+
+def _daemonic() -> bool:
+    return multiprocessing.current_process().daemon
+
+
+def grade_in_own_process(job: Callable[[str], object], submission_timeout: float | None, student: str) -> object:
+    """On a worker: `job(student)` in a process of its own, stopped after `submission_timeout` seconds."""
+    from coursegrading import pool
+
+    if _daemonic():
+        return job(student)
+    return pool.grade_all(job, [student], 1, submission_timeout, None)[student]
 
 
 def grade_on_cluster(scheduler: str, job: Callable[[str], object], students: list[str],
-                     progress: Callable | None) -> dict[str, object]:
-    """Run `job(student)` for every student on the cluster at `scheduler`; return each student's outcome."""
+                     progress: Callable | None, submission_timeout: float | None = None) -> dict[str, object]:
+    """Run `job(student)` for every student on the cluster at `scheduler`; return each student's outcome.
+
+    A submission still running after `submission_timeout` seconds is stopped and FAILED, as on one machine.
+    """
     from distributed import Client, as_completed
 
     from coursegrading.autograde import FAILED, Outcome
 
     outcomes: dict[str, object] = {}
     with Client(scheduler) as client:
-        futures = {client.submit(job, student, pure=False): student
+        if submission_timeout is not None and any(client.run(_daemonic).values()):
+            print(DAEMONIC_WORKERS.format(limit=submission_timeout), file=sys.stderr)
+        task = partial(grade_in_own_process, job, submission_timeout)
+        futures = {client.submit(task, student, pure=False): student
                    for student in students}
         for future in as_completed(futures):
             student = futures[future]
