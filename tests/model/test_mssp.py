@@ -25,6 +25,21 @@ SCORED_ROWS = [r for r in ROWS_2014 if r["N_AB"] >= 5_000]          # the rule's
 UNDER_5000 = [r for r in ROWS_2014 if r["N_AB"] < 5_000]
 
 
+# Performance year 1 (2013): every quality score 1 or 0; one track 2 ACO owed losses. The file's
+# header is out of step with its values, so the fixture's keys are ours (see its notes).
+PY2013 = yaml.safe_load((FIXTURES / "mssp_puf_py2013.yaml").read_text(encoding="utf-8"))
+TEXT_2013 = ("ACO_Num", "ACO_Name", "Start_Date")
+
+
+def _number(text: str) -> float:
+    """A value as the file prints it: "$-9966380.30", "0.023373146%" (a fraction, despite the sign), "" for none."""
+    return float(text.replace("$", "").replace("%", "")) if text else 0.0
+
+
+ROWS_2013 = [{k: (v if k in TEXT_2013 or k == "line" else _number(v)) for k, v in r.items()} for r in PY2013["rows"]]
+SCORED_2013 = [r for r in ROWS_2013 if r["N_AB"] >= 5_000]
+
+
 def _track(row) -> int:
     return 1 if row["Track1"] == 1.0 else 2
 
@@ -139,6 +154,55 @@ def test_fewer_than_5000_beneficiaries_is_refused_not_given_a_made_up_rate(row):
     with pytest.raises(ModelInputError, match="assigned_beneficiaries"):
         mssp_payment(row["ABtotBnchmk"], row["ABtotExp"], track=_track(row), assigned_beneficiaries=row["N_AB"],
                      quality_score=_quality(row))
+
+
+def test_the_py2013_fixture_is_cms_whole_first_year_file():
+    """220 ACOs (CMS's description of the data set); more than $300 million of bonuses and one ACO
+    owing about $4 million of losses (as reported at release: Modern Healthcare, 16 September 2014)."""
+    assert PY2013["performance_year"] == 2013
+    assert len(ROWS_2013) == 220 and [r["line"] for r in ROWS_2013] == list(range(2, 222))
+    assert sum(r["EarnSave"] for r in ROWS_2013) > 300e6
+    owing = [r for r in ROWS_2013 if r["OweLoss"] < 0]
+    assert [r["ACO_Num"] for r in owing] == ["A14269"] and round(-owing[0]["OweLoss"] / 1e6) == 4
+    assert len(SCORED_2013) == 218
+
+
+def test_py2013_columns_mean_what_the_fixture_says():
+    """The header is out of step, so the meaning of each copied column is checked by arithmetic."""
+    for r in ROWS_2013:
+        assert r["ABtotBnchmk"] - r["ABtotExp"] == pytest.approx(r["BnchmkMinExp"], abs=1.0), r["ACO_Num"]
+        assert r["QualScore"] in (0.0, 1.0) and r["FinalShareRate"] == r["QualPerfShare"] * r["QualScore"]
+        assert r["QualPerfShare"] == (0.6 if r["Track2"] == 1.0 else 0.5)
+        if r["EarnSave"] > 0:   # earned savings: 98% of the final sharing rate times the savings
+            assert r["EarnSave"] == pytest.approx(0.98 * r["FinalShareRate"] * r["BnchmkMinExp"], abs=1.0)
+    # Losses are owed on track 2 only; A14269's are 0.4 (1 - its 0.6 sharing rate) of its losses.
+    assert all(r["Track2"] == 1.0 for r in ROWS_2013 if r["OweLoss"] != 0)
+    dean = next(r for r in ROWS_2013 if r["ACO_Num"] == "A14269")
+    assert dean["OweLoss"] == pytest.approx(0.4 * dean["BnchmkMinExp"], abs=1.0)
+
+
+@pytest.mark.parametrize("row", SCORED_2013, ids=lambda r: r["ACO_Num"])
+def test_py2013_minimum_savings_rate_is_cms_published_rate(row):
+    track = 2 if row["Track2"] == 1.0 else 1
+    assert mssp_minimum_savings_rate(row["N_AB"], track) == pytest.approx(row["MinSavRate"], abs=1e-9)
+
+
+@pytest.mark.parametrize("row", SCORED_2013, ids=lambda r: r["ACO_Num"])
+def test_py2013_payment_is_cms_published_savings_or_losses_to_two_dollars(row):
+    """Earned savings plus owed losses within $2 flat; track 2 ACOs were in their first year on it."""
+    track = 2 if row["Track2"] == 1.0 else 1
+    paid = mssp_payment(row["ABtotBnchmk"], row["ABtotExp"], track=track, assigned_beneficiaries=row["N_AB"],
+                        quality_score=row["QualScore"], sequestration=True, year_on_track=1)
+    assert paid == pytest.approx(row["EarnSave"] + row["OweLoss"], abs=2.0)
+
+
+def test_py2013_acos_under_5000_are_refused_too():
+    under = [r for r in ROWS_2013 if r["N_AB"] < 5_000]
+    assert [r["ACO_Num"] for r in under] == ["A36859", "A19446"] and all(r["MinSavRate"] > 0.039 for r in under)
+    for r in under:
+        with pytest.raises(ModelInputError, match="assigned_beneficiaries"):
+            mssp_payment(r["ABtotBnchmk"], r["ABtotExp"], track=1, assigned_beneficiaries=r["N_AB"],
+                         quality_score=r["QualScore"])
 
 
 # The rule's own numbers (42 CFR 425.604(b)): each band's rate at its ends, 2% from 60,000.
