@@ -1,5 +1,5 @@
 """The Medicare Shared Savings Program as its rule (42 CFR 425.604, 425.606), checked against
-CMS's published results and against the rule's own numbers."""
+CMS's published results (performance years 2016 and 2014) and against the rule's own numbers."""
 
 from __future__ import annotations
 
@@ -9,10 +9,47 @@ import pytest
 import yaml
 
 from carepool.payments import mssp_minimum_savings_rate, mssp_payment
+from carepool.validation import ModelInputError
 
-FIXTURE = yaml.safe_load((Path(__file__).parent / "fixtures" / "mssp_puf_py2016.yaml").read_text(encoding="utf-8"))
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE = yaml.safe_load((FIXTURES / "mssp_puf_py2016.yaml").read_text(encoding="utf-8"))
 ROWS = [{k: (v if k in ("ACO_Num", "ACO_Name") else float(v)) for k, v in r.items()} for r in FIXTURE["rows"]]
 TRACK_1 = [r for r in ROWS if r["Current_Track_1"] == 1.0]
+
+# Performance year 2014: the whole file, quality scores to nine decimals or pay for reporting.
+PY2014 = yaml.safe_load((FIXTURES / "mssp_puf_py2014.yaml").read_text(encoding="utf-8"))
+TEXT_2014 = ("ACO_Num", "ACO_NAME", "Start_Date", "QualScore")
+ROWS_2014 = [{k: (v if k in TEXT_2014 else float(v)) for k, v in r.items()} for r in PY2014["rows"]]
+PAY_FOR_REPORTING = [r for r in ROWS_2014 if r["QualScore"] == "P4R"]
+SCORED_ROWS = [r for r in ROWS_2014 if r["N_AB"] >= 5_000]          # the rule's rates start at 5,000
+UNDER_5000 = [r for r in ROWS_2014 if r["N_AB"] < 5_000]
+
+
+# Performance year 1 (2013): every quality score 1 or 0; one track 2 ACO owed losses. The file's
+# header is out of step with its values, so the fixture's keys are ours (see its notes).
+PY2013 = yaml.safe_load((FIXTURES / "mssp_puf_py2013.yaml").read_text(encoding="utf-8"))
+TEXT_2013 = ("ACO_Num", "ACO_Name", "Start_Date")
+
+
+def _number(text: str) -> float:
+    """A value as the file prints it: "$-9966380.30", "0.023373146%" (a fraction, despite the sign), "" for none."""
+    return float(text.replace("$", "").replace("%", "")) if text else 0.0
+
+
+ROWS_2013 = [{k: (v if k in TEXT_2013 or k == "line" else _number(v)) for k, v in r.items()} for r in PY2013["rows"]]
+SCORED_2013 = [r for r in ROWS_2013 if r["N_AB"] >= 5_000]
+
+
+def _track(row) -> int:
+    return 1 if row["Track1"] == 1.0 else 2
+
+
+def _quality(row) -> float:
+    """The published score; in the pay-for-reporting year it is 1 (reported in full) or 0, as the
+    final sharing rate shows (checked below)."""
+    if row["QualScore"] == "P4R":
+        return 1.0 if row["FinalShareRate"] == row["QualPerfShare"] else 0.0
+    return float(row["QualScore"])
 
 
 def test_the_fixture_is_cms_performance_year_2016_with_track_1_rows_paid_and_unpaid():
@@ -48,6 +85,124 @@ def test_rows_reproduced_to_two_dollars_with_the_published_score():
         close.append(abs(paid - row["EarnSaveLoss"]) <= 2.0)
     assert sum(close) >= 5
     assert all(ok for ok, row in zip(close, TRACK_1) if row["EarnSaveLoss"] == 0)
+
+
+def test_the_py2014_fixture_is_cms_whole_file_with_the_totals_cms_announced():
+    """333 ACOs; 92 beyond their minimum savings rate, $806 million below benchmark in all, $341
+    million earned; 89 more below benchmark but short of the rate (CMS's announced 2014 results)."""
+    assert PY2014["performance_year"] == 2014
+    assert len(ROWS_2014) == 333 and [r["line"] for r in ROWS_2014] == list(range(2, 335))
+    generated = [r["GenSaveLoss"] for r in ROWS_2014 if r["GenSaveLoss"] > 0]
+    assert len(generated) == 92 and round(sum(generated) / 1e6) == 806
+    assert round(sum(r["EarnSaveLoss"] for r in ROWS_2014) / 1e6) == 341
+    assert sum(r["BnchmkMinExp"] > 0 and r["GenSaveLoss"] == 0 for r in ROWS_2014) == 89
+
+
+def test_py2014_covers_both_tracks_paid_and_unpaid_scored_and_pay_for_reporting():
+    paid = [r for r in SCORED_ROWS if r["EarnSaveLoss"] > 0]
+    assert len(SCORED_ROWS) == 319 and len(UNDER_5000) == 14
+    unpaid = [r for r in SCORED_ROWS if r["EarnSaveLoss"] == 0]
+    assert {_track(r) for r in paid} == {1, 2} and {_track(r) for r in unpaid} == {1, 2}
+    assert sum(r["QualScore"] == "P4R" for r in paid) == 21 and sum(r["QualScore"] != "P4R" for r in paid) == 61
+    # Savings beyond the rate but nothing paid: these four missed the quality standard (final sharing rate 0).
+    unpaid_savers = [r for r in SCORED_ROWS if r["GenSaveLoss"] > 0 and r["EarnSaveLoss"] == 0]
+    assert sorted(r["ACO_Num"] for r in unpaid_savers) == ["A16027", "A22691", "A23913", "A80939"]
+    assert all(r["FinalShareRate"] == 0 for r in unpaid_savers)
+
+
+def test_pay_for_reporting_is_the_first_year_and_scores_exactly_one_or_zero():
+    """42 CFR 425.502(a)(1): in an ACO's first performance year the standard is complete and
+    accurate reporting, so it shares at the track's full rate or not at all."""
+    assert len(PAY_FOR_REPORTING) == 119
+    assert all(r["Start_Date"] == "01/01/2014" for r in PAY_FOR_REPORTING)
+    assert all(r["QualScore"] != "P4R" for r in ROWS_2014 if r["Start_Date"] != "01/01/2014")
+    assert all(r["FinalShareRate"] in (r["QualPerfShare"], 0.0) for r in PAY_FOR_REPORTING)
+    # Three (A80939, A23913, A50147) did not meet the reporting standard and share nothing.
+    unreported = sorted(r["ACO_Num"] for r in PAY_FOR_REPORTING if r["FinalShareRate"] == 0)
+    assert unreported == ["A23913", "A50147", "A80939"]
+
+
+def test_py2014_payments_are_after_the_2_percent_sequestration():
+    """Every paid row: EarnSaveLoss = 0.98 x GenSaveLoss x FinalShareRate, to the dollar's rounding."""
+    paid = [r for r in ROWS_2014 if r["EarnSaveLoss"] > 0]
+    assert len(paid) == 86
+    for r in paid:
+        before_cut = r["GenSaveLoss"] * r["FinalShareRate"]
+        assert r["EarnSaveLoss"] == pytest.approx(0.98 * before_cut, abs=1.0), r["ACO_Num"]
+
+
+@pytest.mark.parametrize("row", SCORED_ROWS, ids=lambda r: r["ACO_Num"])
+def test_py2014_minimum_savings_rate_is_cms_published_rate(row):
+    """MinSavPerc is a percentage printed to nine or ten significant figures."""
+    assert 100 * mssp_minimum_savings_rate(row["N_AB"], _track(row)) == pytest.approx(row["MinSavPerc"], abs=1e-9)
+
+
+@pytest.mark.parametrize("row", SCORED_ROWS, ids=lambda r: r["ACO_Num"])
+def test_py2014_payment_is_cms_published_earned_savings_to_two_dollars(row):
+    """Every ACO with 5,000 or more beneficiaries, paid or not, either track: EarnSaveLoss within $2 flat."""
+    paid = mssp_payment(row["ABtotBnchmk"], row["ABtotExp"], track=_track(row), assigned_beneficiaries=row["N_AB"],
+                        quality_score=_quality(row), sequestration=True)
+    assert paid == pytest.approx(row["EarnSaveLoss"], abs=2.0)
+
+
+@pytest.mark.parametrize("row", UNDER_5000, ids=lambda r: r["ACO_Num"])
+def test_fewer_than_5000_beneficiaries_is_refused_not_given_a_made_up_rate(row):
+    """Below 5,000 the rule lets an ACO carry on under a corrective action plan with a rate "set at a
+    level consistent with the number of assigned beneficiaries" (42 CFR 425.110(b)(1)(i)) but gives
+    no such rate; CMS's rates for these ACOs are above the 3.9% at 5,000."""
+    assert row["MinSavPerc"] > 3.9
+    with pytest.raises(ModelInputError, match="assigned_beneficiaries"):
+        mssp_payment(row["ABtotBnchmk"], row["ABtotExp"], track=_track(row), assigned_beneficiaries=row["N_AB"],
+                     quality_score=_quality(row))
+
+
+def test_the_py2013_fixture_is_cms_whole_first_year_file():
+    """220 ACOs (CMS's description of the data set); more than $300 million of bonuses and one ACO
+    owing about $4 million of losses (as reported at release: Modern Healthcare, 16 September 2014)."""
+    assert PY2013["performance_year"] == 2013
+    assert len(ROWS_2013) == 220 and [r["line"] for r in ROWS_2013] == list(range(2, 222))
+    assert sum(r["EarnSave"] for r in ROWS_2013) > 300e6
+    owing = [r for r in ROWS_2013 if r["OweLoss"] < 0]
+    assert [r["ACO_Num"] for r in owing] == ["A14269"] and round(-owing[0]["OweLoss"] / 1e6) == 4
+    assert len(SCORED_2013) == 218
+
+
+def test_py2013_columns_mean_what_the_fixture_says():
+    """The header is out of step, so the meaning of each copied column is checked by arithmetic."""
+    for r in ROWS_2013:
+        assert r["ABtotBnchmk"] - r["ABtotExp"] == pytest.approx(r["BnchmkMinExp"], abs=1.0), r["ACO_Num"]
+        assert r["QualScore"] in (0.0, 1.0) and r["FinalShareRate"] == r["QualPerfShare"] * r["QualScore"]
+        assert r["QualPerfShare"] == (0.6 if r["Track2"] == 1.0 else 0.5)
+        if r["EarnSave"] > 0:   # earned savings: 98% of the final sharing rate times the savings
+            assert r["EarnSave"] == pytest.approx(0.98 * r["FinalShareRate"] * r["BnchmkMinExp"], abs=1.0)
+    # Losses are owed on track 2 only; A14269's are 0.4 (1 - its 0.6 sharing rate) of its losses.
+    assert all(r["Track2"] == 1.0 for r in ROWS_2013 if r["OweLoss"] != 0)
+    dean = next(r for r in ROWS_2013 if r["ACO_Num"] == "A14269")
+    assert dean["OweLoss"] == pytest.approx(0.4 * dean["BnchmkMinExp"], abs=1.0)
+
+
+@pytest.mark.parametrize("row", SCORED_2013, ids=lambda r: r["ACO_Num"])
+def test_py2013_minimum_savings_rate_is_cms_published_rate(row):
+    track = 2 if row["Track2"] == 1.0 else 1
+    assert mssp_minimum_savings_rate(row["N_AB"], track) == pytest.approx(row["MinSavRate"], abs=1e-9)
+
+
+@pytest.mark.parametrize("row", SCORED_2013, ids=lambda r: r["ACO_Num"])
+def test_py2013_payment_is_cms_published_savings_or_losses_to_two_dollars(row):
+    """Earned savings plus owed losses within $2 flat; track 2 ACOs were in their first year on it."""
+    track = 2 if row["Track2"] == 1.0 else 1
+    paid = mssp_payment(row["ABtotBnchmk"], row["ABtotExp"], track=track, assigned_beneficiaries=row["N_AB"],
+                        quality_score=row["QualScore"], sequestration=True, year_on_track=1)
+    assert paid == pytest.approx(row["EarnSave"] + row["OweLoss"], abs=2.0)
+
+
+def test_py2013_acos_under_5000_are_refused_too():
+    under = [r for r in ROWS_2013 if r["N_AB"] < 5_000]
+    assert [r["ACO_Num"] for r in under] == ["A36859", "A19446"] and all(r["MinSavRate"] > 0.039 for r in under)
+    for r in under:
+        with pytest.raises(ModelInputError, match="assigned_beneficiaries"):
+            mssp_payment(r["ABtotBnchmk"], r["ABtotExp"], track=1, assigned_beneficiaries=r["N_AB"],
+                         quality_score=r["QualScore"])
 
 
 # The rule's own numbers (42 CFR 425.604(b)): each band's rate at its ends, 2% from 60,000.

@@ -170,10 +170,17 @@ where $s = 2\%$ is the budget sequestration of payments to ACOs (from 2013;
 losses the ACO repays are not cut) and $L_y$ is 5%, 7.5% and 10% in the
 ACO's first, second, and third and later years on track 2. Savings are
 shared from the first dollar once the minimum savings rate is met, so the
-payment jumps at the threshold. The tests hold the functions against nine
-track 1 rows of CMS's published results for performance year 2016: the
-minimum savings rates to the six decimals published, the payments to within
-$2 plus what the four-decimal rounding of the published quality score can
+payment jumps at the threshold. The tests hold the functions against CMS's
+published results. For performance years 2013 and 2014 they take every ACO
+in each year's file with at least 5,000 assigned beneficiaries (218 of 220
+and 319 of 333, on both tracks, paid, unpaid and, once, repaying losses;
+quality scores are published to nine decimals or, in an ACO's first year,
+scored on complete reporting alone, which makes the score exactly 1 or 0):
+the minimum savings rates match to the published precision and the payments
+to within $2 (the ACOs below 5,000 have rates the rule leaves to CMS, 42 CFR
+425.110(b), and the functions refuse them). For performance year 2016 they take
+nine track 1 rows whose quality score is printed to four decimals only, so
+those payments are held to the same two dollars plus what that rounding can
 move them.
 
 **Risk and gain share.** Partners with positions $s_i$ and shares
