@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from carepool.parameters import load_parameters
 from coursebook.reference import markdown
 
@@ -54,3 +56,16 @@ def test_the_reference_pages_structural_deficit_figures_are_the_models():
     ledger = settle(default_place(emergency_baseline_lag=10), "silos", draws=2000, seed=2002)
     mean = float(np.mean(ledger.surplus("acute_trust")))
     assert f"averages −£{abs(mean) / 1e6:,.1f}m" in page
+
+
+def test_every_dollar_in_the_reference_page_opens_or_closes_maths():
+    """Parsed as MyST parses it (dollarmath), no `$` is left in plain text: a formula broken across
+    lines so that a line starts with `+` becomes a list item and its maths plain text."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    tokens = MarkdownIt("commonmark").enable("table").use(dollarmath_plugin, double_inline=True).parse(markdown())
+    # A dollar before a digit is money ("$2"), which dollarmath leaves as text, as it should.
+    stray = [child.content for token in tokens if token.type == "inline"
+             for child in token.children or [] if child.type == "text" and re.search(r"\$(?!\d)", child.content)]
+    assert stray == []

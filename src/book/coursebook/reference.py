@@ -186,8 +186,8 @@ move them.
 **Risk and gain share.** Partners with positions $s_i$ and shares
 $\theta_i \ge 0$, $\sum_i \theta_i = 1$, each end with $\theta_i \sum_j s_j$,
 through transfers $\theta_i \sum_j s_j - s_i$ that sum to zero. The
-explorers blend the two share rules: $\theta_i = (1 - e)\,B_i / \sum_j B_j
-+ e / n$ for an equal weight $e$ from 0 to 1.
+explorers blend the two share rules:
+$\theta_i = (1 - e)\,B_i / \sum_j B_j + e / n$ for an equal weight $e$ from 0 to 1.
 
 **Pooled fund (section 75).** A pool of a fraction $f$ of each partner's
 budget $F_i$ pays the same fraction of what each spends, $f C_i$, and hands
