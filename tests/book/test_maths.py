@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from coursebook.sphinx.mathml import to_mathml
+from coursebook.sphinx.mathml import parts, to_mathml
 from tests.support import save_screenshot, site_pages
 
 REFERENCE = "book/model/model_reference.html"
@@ -28,6 +28,13 @@ def test_a_fraction_becomes_a_mathml_fraction():
 def test_tex_the_converter_cannot_read_is_refused_with_the_formula_named(tex, named):
     with pytest.raises(ValueError, match=re.escape(named)):
         to_mathml(tex, "inline")
+
+
+def test_a_display_formula_is_split_into_its_parts_at_a_quad_outside_braces():
+    assert parts(r"a = 1, \qquad b = \frac{x}{y} \quad \text{if } x \ge 0") == [
+        "a = 1,", r"b = \frac{x}{y}", r"\text{if } x \ge 0"]
+    assert parts(r"\text{a \quad b} = c") == [r"\text{a \quad b} = c"]  # inside braces: one part
+    assert parts(r"x \quadratic") == [r"x \quadratic"]  # another command that starts the same way
 
 
 def _sphinx_project(tmp_path: Path, page: str) -> subprocess.CompletedProcess:
@@ -60,9 +67,12 @@ def test_the_model_reference_shows_every_formula_as_mathml(built_book):
     blocks = len(re.findall(r"^\$\$$", markdown(), re.M)) // 2
     html = (built_book / REFERENCE).read_text(encoding="utf-8")
     assert blocks >= 5
-    assert html.count('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">') == blocks
+    assert html.count('<div class="math notranslate nohighlight">') == blocks
+    assert html.count('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">') >= blocks
+    # No TeX is left as text: no $$, no command such as \theta (a formula broken by a line that
+    # Markdown read as a list item would show that way).
     text = re.sub(r"<[^>]+>", "", html)
-    assert "$$" not in text and "\\frac" not in text and "\\text" not in text
+    assert "$$" not in text and re.findall(r"\\[a-zA-Z]+", text) == []
 
 
 def test_no_page_loads_mathjax(built_book):

@@ -156,31 +156,33 @@ each size band between the band's rates at its fewest and most beneficiaries;
 on track 2 it is a flat 2% (agreements of 2012 to 2015). With quality score
 $q$ the final sharing rate is $\lambda = \bar\lambda q$, with
 $\bar\lambda = 0.5$ (track 1) or $0.6$ (track 2), and the payment cap is
-$c = 10\%$ or $15\%$ of the benchmark:
+$c = 10\%$ or $15\%$ of the benchmark. The payment to the ACO is
 
 $$
-\text{payment} = \begin{cases}
-(1 - s)\min\!\big(\lambda (S_0 - S),\ c S_0\big) & \text{if } S_0 - S \ge m(n) S_0, \\
--\min\!\big(\min(1 - \lambda, 0.6)\,(S - S_0),\ L_y S_0\big) & \text{on track 2, if } S - S_0 \ge 0.02\, S_0, \\
-0 & \text{otherwise,}
-\end{cases}
+(1 - s)\min\!\big(\lambda (S_0 - S),\ c S_0\big) \quad \text{if } S_0 - S \ge m(n) S_0;
 $$
 
-where $s = 2\%$ is the budget sequestration of payments to ACOs (from 2013;
+on track 2 the ACO repays
+
+$$
+\min\!\big(\min(1 - \lambda, 0.6)\,(S - S_0),\ L_y S_0\big) \quad \text{if } S - S_0 \ge 0.02\, S_0;
+$$
+
+and otherwise nothing is paid either way. Here $s = 2\%$ is the budget sequestration of payments to ACOs (from 2013;
 losses the ACO repays are not cut) and $L_y$ is 5%, 7.5% and 10% in the
 ACO's first, second, and third and later years on track 2. Savings are
 shared from the first dollar once the minimum savings rate is met, so the
 payment jumps at the threshold. The tests hold the functions against nine
 track 1 rows of CMS's published results for performance year 2016: the
 minimum savings rates to the six decimals published, the payments to within
-$2 plus what the four-decimal rounding of the published quality score can
+\$2 plus what the four-decimal rounding of the published quality score can
 move them.
 
 **Risk and gain share.** Partners with positions $s_i$ and shares
 $\theta_i \ge 0$, $\sum_i \theta_i = 1$, each end with $\theta_i \sum_j s_j$,
 through transfers $\theta_i \sum_j s_j - s_i$ that sum to zero. The
-explorers blend the two share rules: $\theta_i = (1 - e)\,B_i / \sum_j B_j
-+ e / n$ for an equal weight $e$ from 0 to 1.
+explorers blend the two share rules:
+$\theta_i = (1 - e)\,B_i / \sum_j B_j + e / n$ for an equal weight $e$ from 0 to 1.
 
 **Pooled fund (section 75).** A pool of a fraction $f$ of each partner's
 budget $F_i$ pays the same fraction of what each spends, $f C_i$, and hands

@@ -6,6 +6,11 @@ model reference. Each ``$...$`` and ``$$...$$`` is converted by latex2mathml
 while the page is written. A formula the converter cannot read, or a command
 it does not know (it would be left as a backslash in the output), is a build
 warning, which the strict build turns into an error.
+
+MathML does not break a formula across lines, so a display formula made of
+parts set apart by ``\\quad`` or ``\\qquad`` (two equations side by side, an
+equation and its condition) is written as one formula per part, side by side
+where they fit and one under another on a phone.
 """
 
 from __future__ import annotations
@@ -21,6 +26,22 @@ logger = logging.getLogger(__name__)
 RENDERER = "mathml"
 # Text between tags that still holds a backslash: a TeX command left unconverted.
 UNCONVERTED = re.compile(r">([^<]*\\[^<]*)<")
+SPACE_BETWEEN_PARTS = re.compile(r"\\q?quad(?![a-zA-Z])")
+
+
+def parts(latex: str) -> list[str]:
+    """A display formula split at each \\quad or \\qquad outside braces, e.g. 'a = 1, \\qquad b = 2'."""
+    pieces, depth, start = [], 0, 0
+    for i, char in enumerate(latex):
+        if char == "{" and latex[i - 1:i] != "\\":
+            depth += 1
+        elif char == "}" and latex[i - 1:i] != "\\":
+            depth -= 1
+        elif char == "\\" and depth == 0 and (m := SPACE_BETWEEN_PARTS.match(latex, i)):
+            pieces.append(latex[start:i])
+            start = m.end()
+    pieces.append(latex[start:])
+    return [p.strip() for p in pieces if p.strip()]
 
 
 def to_mathml(latex: str, display: str) -> str:
@@ -37,7 +58,10 @@ def to_mathml(latex: str, display: str) -> str:
 
 def _write(translator, node, display: str) -> None:
     try:
-        mathml = to_mathml(node.astext(), display)
+        if display == "inline":
+            mathml = to_mathml(node.astext(), display)
+        else:
+            mathml = "".join(to_mathml(part, display) for part in parts(node.astext()))
     except ValueError as err:
         logger.warning(str(err), location=node)
         raise nodes.SkipNode from None
