@@ -64,7 +64,7 @@ def open_widget_page(browser, site_url):
         page.on("pageerror", lambda e: v.console_errors.append(str(e)))
         page.on("response", lambda r: r.status >= 400 and v.console_errors.append(f"HTTP {r.status}: {r.url}"))
         page.goto(f"{site_url}/{path}", wait_until="load")
-        page.wait_for_selector(f".cell_output[inert] {SNAPSHOT} input[type=range]", timeout=30_000)
+        page.wait_for_selector(".cell_output[inert] .carepool-widget-snapshot input[type=range]", timeout=30_000)
         return v
 
     yield open_page
@@ -190,6 +190,13 @@ def test_run_live_runs_the_app_on_the_local_jupyter_server_and_a_lever_redraws_i
         page.wait_for_function(
             "() => document.querySelector('.carepool-live-status').textContent.startsWith('Live')", timeout=240_000)
         assert not page.evaluate("document.body.classList.contains('carepool-snapshot')")
+        # Each code cell's live editor is as tall as its code, not a tall empty box (CodeMirror's
+        # default height is 300 px whatever the code).
+        editors = page.locator(".thebe-cell .CodeMirror")
+        assert editors.count() >= 1
+        fits = editors.evaluate_all("els => els.map(e => [Math.round(e.getBoundingClientRect().height),"
+                                    " Math.round(e.querySelector('.CodeMirror-sizer').getBoundingClientRect().height)])")
+        assert all(editor <= code + 12 for editor, code in fits), fits
         assert "Snapshot" not in page.locator(".carepool-live-banner").inner_text()
         handle = page.locator(".cell_output .noUi-handle").first
         handle.wait_for(timeout=60_000)
