@@ -89,6 +89,10 @@ def test_the_formulas_are_drawn_by_the_browser(built_book, visit):
     box = page.locator("math[display=block] mfrac").first.bounding_box()
     line = page.locator("article p").first.evaluate("p => parseFloat(getComputedStyle(p).lineHeight)")
     assert box["height"] > line
+    # A formula in parts reads left to right, in the order it is written.
+    order = page.evaluate("""() => [...document.querySelectorAll('div.math')].filter(d => d.children.length > 1)
+        .map(d => [...d.children].map(m => Math.round(m.getBoundingClientRect().left)))""")
+    assert order and all(lefts == sorted(lefts) for lefts in order), order
     formulas.first.scroll_into_view_if_needed()
     save_screenshot(page, "model_reference_formulas")
     assert v.console_errors == [] and v.outside_requests == []
