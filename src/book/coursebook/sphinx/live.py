@@ -12,10 +12,11 @@ notebook holds widget state this extension
   (3.6 MB) and the saved state it would read: a snapshot cannot compute, so
   it needs no widget library, only a picture of the app as it was saved;
 * adds ``live.js``, which keeps the snapshot out of reach (inert) and, on
-  "Run live", loads the vendored Thebe and runs the page's code cells on a Jupyter server: the one
-  ``make live`` started (it writes ``_static/live-server.json`` into the
-  served copy of the book) or the BinderHub/Jupyter server the deployer named
-  in ``_config.yml`` (``sphinx.config.live_widgets``).
+  "Run live", loads the vendored Thebe and runs the page's code cells on a
+  Jupyter server: the one ``make live`` started (it writes
+  ``_static/live-server.json`` into the served copy of the book) or the
+  BinderHub/Jupyter server the deployer named in ``_config.yml``
+  (``sphinx.config.live_widgets``).
 
 Without a server the button says how to get one; the controls stay off.
 """

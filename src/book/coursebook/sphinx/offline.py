@@ -2,8 +2,9 @@
 
 The course must work with no internet beyond its own host. This extension
 adds Vega and vega-embed, copied into ``_static/vendor`` by
-``scripts/vendor_js.py`` from ``npm ci``, to the pages that hold a chart, and fails the build if the vendored
-files are missing rather than quietly falling back to a CDN.
+``scripts/vendor_js.py`` from ``npm ci``, to the pages that hold a chart, and
+fails the build if the vendored files are missing rather than quietly falling
+back to a CDN.
 """
 
 from __future__ import annotations
