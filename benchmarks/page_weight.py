@@ -60,7 +60,7 @@ def weigh(browser, site: Path, base_url: str, path: str, width: int = 1366) -> P
     page.route("**/*", route)
     page.on("response", lambda r: responses.append(r))
     page.goto(f"{base_url}/{path}", wait_until="load")
-    # Fonts and MathJax's pieces load after the first paint; let them finish (Chromium's
+    # Fonts load after the first paint; let them finish (Chromium's
     # network-idle signal does not always come on a loaded machine: then wait a little longer).
     try:
         page.wait_for_load_state("networkidle", timeout=10_000)

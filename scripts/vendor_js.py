@@ -18,20 +18,18 @@ VENDOR = ROOT / "_vendor" / "vendor"
 # (source under node_modules, destination under _static/vendor)
 FILES = [
     ("vega/build/vega.min.js", "vega.min.js"),
-    ("vega-lite/build/vega-lite.min.js", "vega-lite.min.js"),
     ("vega-embed/build/vega-embed.min.js", "vega-embed.min.js"),
     ("requirejs/require.js", "require.js"),
 ]
+# The book loads neither Vega-Lite (its charts are compiled to Vega when it is
+# built), MathJax (its formulas are MathML) nor the ipywidgets manager (saved
+# widgets are drawn at build time); the grading pages read Vega-Lite and
+# MathJax from node_modules themselves.
 TREES = [
-    # the ipywidgets HTML manager and the fonts its CSS points at
-    ("@jupyter-widgets/html-manager/dist", "html-manager"),
-    # MathJax 3 as Sphinx loads it (tex-chtml.js) with the pieces it loads lazily
-    ("mathjax/es5", "mathjax"),
     # Thebe, loaded only when a reader presses "Run live" on a widget page (coursebook/sphinx/live.py)
     ("thebe/lib", "thebe"),
 ]
-# Large MathJax bundles the site never loads.
-SKIP = ("embed.js", "*-full*.js", "*svg*.js", "mml-*.js", "tex-mml-*.js", "*.map", "*.d.ts")
+SKIP = ("*.map", "*.d.ts")
 
 
 def main() -> int:

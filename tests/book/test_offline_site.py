@@ -54,13 +54,12 @@ def test_the_chart_renders_and_its_slider_changes_it(built_book, visit):
     assert v.console_errors == [] and v.outside_requests == []
 
 
-def test_the_widget_renders_from_its_saved_state(built_book, visit):
-    v = visit(CHART, wait_for=".widget-hslider, .jupyter-widgets.widget-slider")
+def test_the_widget_is_drawn_from_its_saved_state(built_book, visit):
+    v = visit(CHART, wait_for=".carepool-widget-snapshot input[type=range]")
     page = v.page
-    page.wait_for_selector(".widget-html-content", timeout=20_000)
-    text = page.locator(".widget-html-content").first.inner_text()
+    text = page.locator(".carepool-widget-snapshot .cw-html").first.inner_text()
     assert "Income" in text and "£" in text
-    assert page.locator(".widget-readout").count() >= 2
+    assert page.locator(".carepool-widget-snapshot .cw-slider output").count() >= 2
     assert v.console_errors == [] and v.outside_requests == []
 
 

@@ -1,9 +1,10 @@
 """The widget pages of the built book: a plain snapshot with every control off, until a kernel runs them.
 
 A saved ipywidgets app cannot recompute without Python. With no kernel, each
-widget page must say it is a snapshot and switch every control of the saved
-app off; "Run live" must either say how to get a server or, with the local
-server `make live` starts, run the app so that moving a lever redraws it.
+widget page must say it is a snapshot and show the saved app as a picture
+whose every control is off (drawn at build time, with no widget library);
+"Run live" must either say how to get a server or, with the local server
+`make live` starts, run the app so that moving a lever redraws it.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ import live  # noqa: E402  (scripts/live.py, what `make live` runs)
 WIDGET_PAGES = ["notebooks/first_explorer.html", "notebooks/paying_for_activity.html",
                 "notebooks/wrong_pocket.html", "notebooks/sharing_risk.html"]
 APP_PAGES = WIDGET_PAGES[1:]
-# Controls a reader could use, and what the saved app draws them with.
-CONTROLS_IN_WIDGETS = ".cell_output .jupyter-widgets :is(input, select, button, textarea)"
-SLIDER_HANDLES = ".cell_output .jupyter-widgets .noUi-handle"
+# The saved app as the book draws it (coursebook.widget_snapshot), and the controls in it.
+SNAPSHOT = ".cell_output .carepool-widget-snapshot"
+CONTROLS_IN_WIDGETS = f"{SNAPSHOT} :is(input, select, button, textarea)"
+SLIDERS = f"{SNAPSHOT} input[type=range]"
 
 
 @dataclass
@@ -41,7 +43,7 @@ class PageVisit:
 @pytest.fixture
 def open_widget_page(browser, site_url):
     """Open a widget page with every request to another host blocked and recorded, and wait
-    until the saved widgets are drawn (not for network idle: on the first explorer's page
+    until its snapshot is switched off (not for network idle: on the first explorer's page
     Chromium never reports it, with nothing pending)."""
     contexts = []
 
@@ -62,8 +64,7 @@ def open_widget_page(browser, site_url):
         page.on("pageerror", lambda e: v.console_errors.append(str(e)))
         page.on("response", lambda r: r.status >= 400 and v.console_errors.append(f"HTTP {r.status}: {r.url}"))
         page.goto(f"{site_url}/{path}", wait_until="load")
-        page.wait_for_selector(".cell_output .jupyter-widgets .widget-slider", timeout=30_000)
-        time.sleep(1)  # the widget manager draws the rest of the saved widgets
+        page.wait_for_selector(".cell_output[inert] .carepool-widget-snapshot input[type=range]", timeout=30_000)
         return v
 
     yield open_page
@@ -95,26 +96,29 @@ def test_a_widget_page_without_a_kernel_says_it_is_a_snapshot_and_switches_every
     assert target_file.resolve().is_file() and f'id="explorer-{meta["explorer"]}"' in target_file.read_text()
 
     controls = page.locator(CONTROLS_IN_WIDGETS)
-    assert all(controls.evaluate_all("els => els.map(e => e.disabled)")), "an enabled control in a snapshot"
-    handles = page.locator(SLIDER_HANDLES)
-    assert handles.count() > 0
-    states = handles.evaluate_all("els => els.map(e => [e.getAttribute('aria-disabled'), e.tabIndex,"
-                                  " e.closest('[inert]') !== null])")
-    assert all(s == ["true", -1, True] for s in states), states
-    # A slider's readout can be typed into in Jupyter: here it is inside an inert output.
-    readouts = page.locator(".cell_output .jupyter-widgets .widget-readout")
-    assert readouts.count() > 0
-    assert all(readouts.evaluate_all("els => els.map(e => e.closest('[inert]') !== null)"))
+    assert controls.count() > 0
+    states = controls.evaluate_all("els => els.map(e => [e.disabled, e.getAttribute('aria-disabled'),"
+                                   " e.closest('[inert]') !== null, e.matches(':focus') ])")
+    assert all(s == [True, "true", True, False] for s in states), states
+    # Every slider shows its saved value beside it.
+    readouts = page.locator(f"{SNAPSHOT} .cw-slider output")
+    assert readouts.count() == page.locator(SLIDERS).count() > 0
 
-    # A reader's drag moves nothing.
-    readout = page.locator(".cell_output .jupyter-widgets .widget-readout").first
-    before = readout.inner_text()
-    box = handles.first.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # A reader's drag, click or key moves nothing, and nothing takes the focus.
+    slider = page.locator(SLIDERS).first
+    readout = readouts.first
+    before = slider.input_value(), readout.inner_text()
+    box = slider.bounding_box()
+    page.mouse.move(box["x"] + 5, box["y"] + box["height"] / 2)
     page.mouse.down()
-    page.mouse.move(box["x"] + 80, box["y"] + box["height"] / 2, steps=4)
+    page.mouse.move(box["x"] + box["width"] - 5, box["y"] + box["height"] / 2, steps=4)
     page.mouse.up()
-    assert readout.inner_text() == before
+    page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
+    page.keyboard.press("ArrowRight")
+    assert (slider.input_value(), readout.inner_text()) == before
+    assert page.evaluate("document.activeElement.closest('.carepool-widget-snapshot')") is None
+    # No widget library is loaded to draw it: the snapshot is the page's own HTML.
+    assert page.evaluate("typeof window.require === 'undefined'")
 
     # The static chart on the first explorer's page is not a widget: it stays usable.
     if path.endswith("first_explorer.html"):
@@ -127,11 +131,12 @@ def test_a_widget_page_without_a_kernel_says_it_is_a_snapshot_and_switches_every
 def test_the_snapshot_shows_the_apps_chart_and_both_scenarios(built_book, open_widget_page, path):
     v = open_widget_page(path)
     page = v.page
-    tabs = page.locator(".cell_output .jupyter-widgets .lm-TabBar-tabLabel").all_inner_texts()
+    tabs = page.locator(f"{SNAPSHOT} .cw-tab").all_inner_texts()
     assert tabs == ["Scenario A", "Scenario B"]
-    chart = page.locator(".cell_output .jupyter-widgets svg.marks")
+    chart = page.locator(f"{SNAPSHOT} svg.marks")
     assert chart.count() >= 1 and "Scenario A" in chart.first.inner_html()
-    assert page.locator(".cell_output .jupyter-widgets table").count() == 1
+    assert chart.first.bounding_box()["width"] > 250  # drawn, at a readable size
+    assert page.locator(f"{SNAPSHOT} table").count() == 1
 
 
 def test_run_live_with_no_server_says_how_to_get_one(built_book, open_widget_page):
@@ -185,6 +190,13 @@ def test_run_live_runs_the_app_on_the_local_jupyter_server_and_a_lever_redraws_i
         page.wait_for_function(
             "() => document.querySelector('.carepool-live-status').textContent.startsWith('Live')", timeout=240_000)
         assert not page.evaluate("document.body.classList.contains('carepool-snapshot')")
+        # Each code cell's live editor is as tall as its code, not a tall empty box (CodeMirror's
+        # default height is 300 px whatever the code).
+        editors = page.locator(".thebe-cell .CodeMirror")
+        assert editors.count() >= 1
+        fits = editors.evaluate_all("els => els.map(e => [Math.round(e.getBoundingClientRect().height),"
+                                    " Math.round(e.querySelector('.CodeMirror-sizer').getBoundingClientRect().height)])")
+        assert all(editor <= code + 12 for editor, code in fits), fits
         assert "Snapshot" not in page.locator(".carepool-live-banner").inner_text()
         handle = page.locator(".cell_output .noUi-handle").first
         handle.wait_for(timeout=60_000)

@@ -156,17 +156,19 @@ each size band between the band's rates at its fewest and most beneficiaries;
 on track 2 it is a flat 2% (agreements of 2012 to 2015). With quality score
 $q$ the final sharing rate is $\lambda = \bar\lambda q$, with
 $\bar\lambda = 0.5$ (track 1) or $0.6$ (track 2), and the payment cap is
-$c = 10\%$ or $15\%$ of the benchmark:
+$c = 10\%$ or $15\%$ of the benchmark. The payment to the ACO is
 
 $$
-\text{payment} = \begin{cases}
-(1 - s)\min\!\big(\lambda (S_0 - S),\ c S_0\big) & \text{if } S_0 - S \ge m(n) S_0, \\
--\min\!\big(\min(1 - \lambda, 0.6)\,(S - S_0),\ L_y S_0\big) & \text{on track 2, if } S - S_0 \ge 0.02\, S_0, \\
-0 & \text{otherwise,}
-\end{cases}
+(1 - s)\min\!\big(\lambda (S_0 - S),\ c S_0\big) \quad \text{if } S_0 - S \ge m(n) S_0;
 $$
 
-where $s = 2\%$ is the budget sequestration of payments to ACOs (from 2013;
+on track 2 the ACO repays
+
+$$
+\min\!\big(\min(1 - \lambda, 0.6)\,(S - S_0),\ L_y S_0\big) \quad \text{if } S - S_0 \ge 0.02\, S_0;
+$$
+
+and otherwise nothing is paid either way. Here $s = 2\%$ is the budget sequestration of payments to ACOs (from 2013;
 losses the ACO repays are not cut) and $L_y$ is 5%, 7.5% and 10% in the
 ACO's first, second, and third and later years on track 2. Savings are
 shared from the first dollar once the minimum savings rate is met, so the

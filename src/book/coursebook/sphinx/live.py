@@ -7,12 +7,16 @@ notebook holds widget state this extension
 * says at the top that the app is a snapshot, links the static explorer that
   works in the page (from the notebook's ``live_widgets`` metadata), and
   offers a "Run live" button;
-* adds ``live.js``, which switches every control of the saved widgets off
-  (disabled, out of the tab order, greyed) and, on "Run live", loads the
-  vendored Thebe and runs the page's code cells on a Jupyter server: the one
-  ``make live`` started (it writes ``_static/live-server.json`` into the
-  served copy of the book) or the BinderHub/Jupyter server the deployer named
-  in ``_config.yml`` (``sphinx.config.live_widgets``).
+* draws the saved widgets itself, as plain HTML with every control disabled
+  (`coursebook.widget_snapshot`), in place of the ipywidgets HTML manager
+  (3.6 MB) and the saved state it would read: a snapshot cannot compute, so
+  it needs no widget library, only a picture of the app as it was saved;
+* adds ``live.js``, which keeps the snapshot out of reach (inert) and, on
+  "Run live", loads the vendored Thebe and runs the page's code cells on a
+  Jupyter server: the one ``make live`` started (it writes
+  ``_static/live-server.json`` into the served copy of the book) or the
+  BinderHub/Jupyter server the deployer named in ``_config.yml``
+  (``sphinx.config.live_widgets``).
 
 Without a server the button says how to get one; the controls stay off.
 """
@@ -21,14 +25,18 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
+from coursebook.widget_snapshot import Snapshot, UnknownWidget
+
 STATIC = Path(__file__).parent / "static"
 THEBE = "vendor/thebe/index.js"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = re.compile(r'<script type="application/vnd\.jupyter\.widget-view\+json">(.*?)</script>', re.S)
 LOCAL_SERVER_FILE = "live-server.json"  # written by `make live` into the served _static
 DEFAULTS = {"jupyter_url": "", "binderhub_url": "", "repository": "", "ref": "main"}
 
@@ -79,12 +87,31 @@ def _add_to_widget_pages(app: Sphinx, pagename, templatename, context, doctree) 
     }
     script = ('<script type="application/json" id="carepool-live-config">'
               + json.dumps(config).replace("</", "<\\/") + "</script>")
-    body = context["body"]
+    body = _draw_saved_widgets(pagename, context)
     end_of_title = body.find("</h1>")
     cut = end_of_title + len("</h1>") if end_of_title >= 0 else 0
     context["body"] = body[:cut] + _banner(app, pagename, metadata) + script + body[cut:]
     app.add_js_file("live.js", priority=600)
+    app.add_js_file("widget-labels.js", priority=600)  # names the live app's sliders
     app.add_css_file("live.css")
+
+
+def _draw_saved_widgets(pagename: str, context) -> str:
+    """The page's body with each saved widget drawn as a snapshot, and the saved state taken
+    out of the page's scripts (myst-nb adds it for the ipywidgets manager, which is not loaded)."""
+    scripts = context.get("script_files") or []
+    saved = [s for s in scripts if (getattr(s, "attributes", None) or {}).get("type") == WIDGET_STATE]
+    scripts[:] = [s for s in scripts if s not in saved]
+    views = WIDGET_VIEW.findall(context["body"])
+    if views and not saved:
+        raise ExtensionError(f"{pagename}: the notebook shows widgets but saved no widget state")
+    if not views:
+        return context["body"]
+    snapshot = Snapshot(json.loads(saved[0].attributes["body"]))
+    try:
+        return WIDGET_VIEW.sub(lambda m: snapshot.html(json.loads(m.group(1))["model_id"]), context["body"])
+    except UnknownWidget as err:
+        raise ExtensionError(f"{pagename}: {err}") from err
 
 
 def _check_thebe(app: Sphinx) -> None:
@@ -102,5 +129,6 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("live_widgets", dict(DEFAULTS), "html", types=[dict])
     app.connect("config-inited", _add_static)
     app.connect("builder-inited", _check_thebe)
-    app.connect("html-page-context", _add_to_widget_pages)
+    # After myst-nb has added the saved widget state to the page's scripts (priority 500).
+    app.connect("html-page-context", _add_to_widget_pages, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,10 +1,10 @@
 """Serve every script the book needs from the site itself.
 
 The course must work with no internet beyond its own host. This extension
-points MathJax and the ipywidgets manager at copies in ``_static/vendor``
-(made by ``scripts/vendor_js.py`` from ``npm ci``), adds Vega, Vega-Lite and
-vega-embed to the pages that hold a chart, and fails the build if the vendored
-files are missing rather than quietly falling back to a CDN.
+adds Vega and vega-embed, copied into ``_static/vendor`` by
+``scripts/vendor_js.py`` from ``npm ci``, to the pages that hold a chart, and
+fails the build if the vendored files are missing rather than quietly falling
+back to a CDN.
 """
 
 from __future__ import annotations
@@ -17,16 +17,10 @@ from sphinx.errors import ExtensionError
 from coursebook.offline_charts import CHART_CLASS
 
 VENDOR = "vendor"
-VEGA_SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
-MATHJAX = f"{VENDOR}/mathjax/tex-chtml.js"
+# No Vega-Lite: the book's charts are compiled to Vega when it is built (coursebook.offline_charts).
+VEGA_SCRIPTS = ("vega.min.js", "vega-embed.min.js")
 STATIC = Path(__file__).parent / "static"
-WIDGET_SCRIPTS = {
-    f"{VENDOR}/require.js": {},
-    "require-paths.js": {},
-    f"{VENDOR}/html-manager/embed-amd.js": {},
-    "widget-labels.js": {},
-}
-REQUIRED = (*VEGA_SCRIPTS, "require.js", "html-manager/embed-amd.js", "mathjax/tex-chtml.js")
+REQUIRED = (*VEGA_SCRIPTS, "require.js")
 
 
 def _use_vendored_scripts(app: Sphinx, config) -> None:
@@ -35,9 +29,9 @@ def _use_vendored_scripts(app: Sphinx, config) -> None:
     config.html_js_files = _without_vendor(config.html_js_files)
     config.html_css_files = _without_vendor(config.html_css_files)
     config.html_static_path = [*config.html_static_path, str(STATIC)]
-    config.mathjax_path = MATHJAX
-    # myst-nb adds these to each page that embeds widget state.
-    config.nb_ipywidgets_js = dict(WIDGET_SCRIPTS)
+    # No page loads the ipywidgets manager: saved widgets are drawn at build time
+    # (coursebook.sphinx.live), and formulas are MathML (coursebook.sphinx.mathml).
+    config.nb_ipywidgets_js = {}
 
 
 def _without_vendor(files: list) -> list:
@@ -60,8 +54,8 @@ def _check_vendored_files(app: Sphinx) -> None:
 
 
 def _add_vega_to_chart_pages(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    # Loaded before require.js (priority 500) so the UMD bundles define
-    # window.vegaEmbed instead of registering anonymous AMD modules.
+    # Early (before any AMD loader a page might add) so the UMD bundles define
+    # window.vega and window.vegaEmbed instead of registering anonymous AMD modules.
     if CHART_CLASS in context.get("body", ""):
         for i, name in enumerate(VEGA_SCRIPTS):
             app.add_js_file(f"{VENDOR}/{name}", priority=200 + i)

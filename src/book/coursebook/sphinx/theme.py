@@ -14,10 +14,11 @@ course needs and, in two places, markup that does not work:
   and search is the sidebar's field (the article header's button on a phone).
 - Weight: a 1.5 MB Font Awesome script, only needed to draw custom icons as
   SVG, is dropped (``templates/layout.html``); the theme's stylesheet draws
-  its icons from the web fonts. MathJax is loaded only on pages that hold
-  maths themselves: Sphinx counts the maths of every page in a page's
-  toctree, so the front page loaded it for the whole book. The search index
-  and its scripts load only on the search page (search-as-you-type is off).
+  its icons from the web fonts. No page loads MathJax: formulas are MathML,
+  written at build time (``coursebook.sphinx.mathml``). The search index
+  and its scripts load only on the search page (search-as-you-type is off),
+  which in turn loads none of the styles and scripts for what only a page of
+  the book holds (notebook cells, design components, toggles, copy buttons).
 - Accessibility: the sidebar's search button is named by what it shows
   (``templates/search-button-field.html``, the name the sidebar asks for).
 """
@@ -61,24 +62,25 @@ def _add_filter(app: Sphinx) -> None:
         filters["without_search_scripts"] = without_search_scripts
 
 
-def _is_mathjax(script) -> bool:
-    filename = getattr(script, "filename", "") or ""
-    body = (getattr(script, "attributes", None) or {}).get("body", "")
-    return filename.endswith("mathjax/tex-chtml.js") or body.startswith("window.MathJax")
+# Styles and scripts for the content of the book's pages, which the search page does not have.
+PAGE_CONTENT_ASSETS = re.compile(
+    r"(?:^|/)(?:mystnb\.[0-9a-f]+\.css|sphinx-design\.min\.css|togglebutton\.(?:css|js)"
+    r"|copybutton\.(?:css|js)|clipboard\.min\.js|design-tabs\.js)$")
 
 
-def _mathjax_only_where_maths(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    math = app.env.get_domain("math")
-    if math.data["has_equations"].get(pagename):
+def _search_page_without_content_assets(app: Sphinx, pagename: str, templatename: str, context: dict,
+                                        doctree) -> None:
+    # Sphinx restores its lists of files after each page, so this changes the search page only.
+    if pagename != "search":
         return
-    scripts = context.get("script_files")
-    if isinstance(scripts, list):
-        scripts[:] = [s for s in scripts if not _is_mathjax(s)]
+    for key in ("css_files", "script_files"):
+        files = context.get(key)
+        if isinstance(files, list):
+            files[:] = [f for f in files if not PAGE_CONTENT_ASSETS.search(str(getattr(f, "filename", f) or ""))]
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _configure_theme)
     app.connect("builder-inited", _add_filter)
-    # After sphinx.ext.mathjax has added its scripts (priority 500).
-    app.connect("html-page-context", _mathjax_only_where_maths, priority=900)
+    app.connect("html-page-context", _search_page_without_content_assets, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

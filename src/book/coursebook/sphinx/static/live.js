@@ -9,28 +9,18 @@ function carepoolLive() {
   var body = document.body;
   body.classList.add("carepool-snapshot");
 
-  var CONTROLS = "input, select, button, textarea, [tabindex], .noUi-target, .noUi-handle";
-  // Outputs that hold a saved widget (not, say, a Vega chart, which works without a kernel).
-  var WIDGET_OUTPUTS = ".cell_output:has(.jupyter-widgets), " +
-    ".cell_output:has(script[type='application/vnd.jupyter.widget-view+json'])";
+  // Outputs that hold a saved widget app, drawn at build time as a snapshot with its controls
+  // disabled (coursebook/widget_snapshot.py); not, say, a Vega chart, which works without a kernel.
+  var WIDGET_OUTPUTS = ".cell_output:has(.carepool-widget-snapshot)";
 
-  // Every control of a saved widget: disabled, out of the tab order, marked for assistive technology.
-  function switchOff(root) {
-    if (!body.classList.contains("carepool-snapshot")) return;
-    root.querySelectorAll(WIDGET_OUTPUTS).forEach(function (output) {
-      output.setAttribute("inert", "");
-      output.querySelectorAll(CONTROLS).forEach(function (el) {
-        if ("disabled" in el) el.disabled = true;
-        if (el.classList.contains("noUi-target")) el.setAttribute("disabled", "");
-        el.setAttribute("aria-disabled", "true");
-        el.setAttribute("tabindex", "-1");
-      });
+  // Out of reach as a whole: no focus, no clicks, announced as unavailable.
+  document.querySelectorAll(WIDGET_OUTPUTS).forEach(function (output) {
+    output.setAttribute("inert", "");
+    output.querySelectorAll("input, select, button, textarea").forEach(function (el) {
+      el.disabled = true;
+      el.setAttribute("aria-disabled", "true");
     });
-  }
-  // The ipywidgets manager draws the saved widgets after load: switch each off as it appears.
-  var observer = new MutationObserver(function () { switchOff(document); });
-  observer.observe(body, { childList: true, subtree: true });
-  switchOff(document);
+  });
 
   var button = document.querySelector(".carepool-live-run");
   var status = document.querySelector(".carepool-live-status");
