@@ -12,6 +12,20 @@ from tests.exercises.kit import ASSIGNMENTS, read_nb, text
 LOOP_FOREVER = "def block_income(amount, activity):\n    while True:\n        pass\n"
 
 
+# How nbconvert (feedback, formgrader) shows a chart drawn as SVG in the kernel: a picture in the page.
+CHART = 'img[src^="data:image/svg+xml"]'
+
+
+def line_marks(image) -> int:
+    """How many line marks a chart picture holds, once the browser has drawn it (0 if it could not)."""
+    import base64
+
+    if not image.evaluate("img => img.complete && img.naturalWidth > 0"):
+        return 0
+    svg = base64.b64decode(image.get_attribute("src").split(",", 1)[1]).decode("utf-8")
+    return len(re.findall(r'class="mark-line role-mark', svg))
+
+
 def sleeps(seconds: float, student: str) -> str:
     """A grading job that takes `seconds` (importable, so a Dask worker's process can run it)."""
     import time

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.exercises.grading_support import CHART, line_marks
 from tests.exercises.kit import make
 
 
@@ -47,11 +48,11 @@ def test_feedback_pages_load_nothing_from_outside_and_show_the_chart(feedback, t
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(page_file.as_uri())
-    page.wait_for_selector("svg.marks", timeout=30_000)
-    chart = page.locator("svg.marks").first
+    page.wait_for_selector(CHART, timeout=30_000)
+    chart = page.locator(CHART).first
     chart.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "feedback.png"))
-    lines = page.locator("svg.marks .mark-line path").count()
+    lines = line_marks(page.locator(CHART).first)
     errors = page.locator("text=Error loading script").count()
     page.close()
     assert [url for url in requested if not url.startswith(("file:", "data:", "blob:"))] == []

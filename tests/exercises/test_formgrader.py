@@ -14,7 +14,7 @@ import time
 import pytest
 
 from coursegrading.autograde import GRADED, grade_class
-from tests.exercises.grading_support import release_nb, source_nb
+from tests.exercises.grading_support import CHART, line_marks, release_nb, source_nb
 from tests.exercises.kit import ROOT, reference_answers, submit, with_answers
 
 A = "paying_providers"
@@ -74,10 +74,10 @@ def test_the_instructor_gets_formgrader_and_a_chart_loads_nothing_from_outside(f
     page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Nbgrader").click(timeout=60_000)
     items = page.locator(".lm-Menu-itemLabel").all_inner_texts()
     page.goto(f"{base}/formgrader/submissions/{submission}/?index=0", timeout=180_000)
-    page.wait_for_selector("svg.marks", timeout=60_000)
-    page.locator("svg.marks").first.scroll_into_view_if_needed()
+    page.wait_for_selector(CHART, timeout=60_000)
+    page.locator(CHART).first.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "formgrader.png"))
-    lines = page.locator("svg.marks .mark-line path").count()
+    lines = line_marks(page.locator(CHART).first)
     page.close()
     assert {"Formgrader", "Create assignment", "Assignment List"} <= set(items)
     assert lines == 4, "one line per payment mechanism"

@@ -35,21 +35,39 @@ def _test_cell(source: str):
                                                                     "grade_id": "t"}})
 
 
+def _run(step, *cells) -> None:
+    """Runs a preprocessor as nbconvert's exporter does (by calling it), over a notebook of these cells."""
+    nb = nbformat.v4.new_notebook(cells=list(cells))
+    step()(nb, {})
+
+
 def test_a_test_cell_that_printed_its_marker_comes_back_as_written():
     cell = _test_cell("assert answer == 3\nprint('checked')\n")
-    MarkTestEnds().preprocess_cell(cell, {}, 0)
+    _run(MarkTestEnds, cell)
     token = MARK_LINE.search(cell.source).group(1)
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"checked\n{PREFIX}{token}\n")]
-    CheckTestEnds().preprocess_cell(cell, {}, 0)
+    _run(CheckTestEnds, cell)
     assert cell.source == "assert answer == 3\nprint('checked')\n"
+    assert [o.text for o in cell.outputs] == ["checked\n"]
+
+
+def test_a_marker_sent_in_pieces_still_counts():
+    # The kernel may send a print's text and its newline as two stream messages (seen in grading).
+    cell = _test_cell("print('checked')\nassert answer == 3")
+    _run(MarkTestEnds, cell)
+    token = MARK_LINE.search(cell.source).group(1)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)
+                    for text in ("checked\n", f"{PREFIX}{token}", "\n")]
+    _run(CheckTestEnds, cell)
+    assert not any(o.output_type == "error" for o in cell.outputs)
     assert [o.text for o in cell.outputs] == ["checked\n"]
 
 
 def test_a_test_cell_that_stopped_early_without_an_error_scores_nothing():
     cell = _test_cell("assert answer == 3")
-    MarkTestEnds().preprocess_cell(cell, {}, 0)
+    _run(MarkTestEnds, cell)
     cell.outputs = []  # what a notebook that hides its errors leaves behind
-    CheckTestEnds().preprocess_cell(cell, {}, 0)
+    _run(CheckTestEnds, cell)
     assert cell.source == "assert answer == 3"
     assert [o.ename for o in cell.outputs if o.output_type == "error"] == [NOT_FINISHED]
 
@@ -57,19 +75,19 @@ def test_a_test_cell_that_stopped_early_without_an_error_scores_nothing():
 def test_an_old_marker_or_another_cells_marker_does_not_count():
     first, second = _test_cell("assert a"), _test_cell("assert b")
     for cell in (first, second):
-        MarkTestEnds().preprocess_cell(cell, {}, 0)
+        _run(MarkTestEnds, cell)
     tokens = [MARK_LINE.search(c.source).group(1) for c in (first, second)]
     assert tokens[0] != tokens[1]
     second.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"{PREFIX}{tokens[0]}\n")]
-    CheckTestEnds().preprocess_cell(second, {}, 0)
+    _run(CheckTestEnds, second)
     assert any(o.output_type == "error" for o in second.outputs)
 
 
 def test_a_failed_test_keeps_its_own_error_and_gets_no_second_one():
     cell = _test_cell("assert answer == 3, 'expected 3'")
-    MarkTestEnds().preprocess_cell(cell, {}, 0)
+    _run(MarkTestEnds, cell)
     cell.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="expected 3", traceback=[])]
-    CheckTestEnds().preprocess_cell(cell, {}, 0)
+    _run(CheckTestEnds, cell)
     assert [o.ename for o in cell.outputs] == ["AssertionError"]
 
 

@@ -53,8 +53,9 @@ def hidden_line_numbers(source: str) -> set[int]:
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # IPython names the cell a frame belongs to and the line: "Cell In[6], line 3".
 CELL_FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")
-# Errors nbgrader itself writes when a cell never finished: fixed text, nothing of the test's.
-NEVER_FINISHED = {"CellTimeoutError", "DeadKernelError"}
+# Errors written when a cell never finished (by nbgrader, or by coursegrading.finished when a
+# test stopped early without reporting it): fixed text, nothing of the test's.
+NEVER_FINISHED = {"CellTimeoutError", "DeadKernelError", "TestDidNotFinish"}
 
 
 def failing_line(output: dict, execution_count: int | None) -> int | None:

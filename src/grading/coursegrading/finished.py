@@ -35,6 +35,7 @@ import secrets
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 PREFIX = "coursegrading: test cell finished "
 # Appended as a line of its own and removed exactly, so the cell's source comes back unchanged.
@@ -52,6 +53,8 @@ def is_autograded_test(cell) -> bool:
 class MarkTestEnds(Preprocessor):
     """Appends to each autograded test cell a line printing a fresh random marker."""
 
+    enabled = Bool(True, help="nbconvert runs a preprocessor only if it is enabled").tag(config=True)
+
     def preprocess_cell(self, cell, resources, index):
         if is_autograded_test(cell):
             token = secrets.token_hex(16)
@@ -60,8 +63,23 @@ class MarkTestEnds(Preprocessor):
         return cell, resources
 
 
+def _joined_stdout(outputs: list) -> list:
+    """The outputs with each run of consecutive stdout streams joined into one: the kernel may send
+    one print's text and its newline as two messages, and the marker must be found whole."""
+    joined = []
+    for output in outputs:
+        if (output.output_type == "stream" and output.name == "stdout" and joined
+                and joined[-1].output_type == "stream" and joined[-1].name == "stdout"):
+            joined[-1].text += output.text
+        else:
+            joined.append(output)
+    return joined
+
+
 class CheckTestEnds(Preprocessor):
     """Scores 0 a test cell whose marker was not printed; removes the marker line and its output."""
+
+    enabled = Bool(True, help="nbconvert runs a preprocessor only if it is enabled").tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
         if not is_autograded_test(cell):
@@ -70,12 +88,12 @@ class CheckTestEnds(Preprocessor):
         if found is None:  # not marked (a cell made after MarkTestEnds ran): nothing to check
             return cell, resources
         cell.source = cell.source[:found.start()]
-        marker = f"{PREFIX}{found.group(1)}\n"
+        marker = f"{PREFIX}{found.group(1)}"
         finished, outputs = False, []
-        for output in cell.outputs:
+        for output in _joined_stdout(cell.outputs):
             if output.output_type == "stream" and output.name == "stdout" and marker in output.text:
                 finished = True
-                output.text = output.text.replace(marker, "", 1)
+                output.text = output.text.replace(marker + "\n", "", 1).replace(marker, "", 1)
                 if not output.text:
                     continue
             outputs.append(output)
