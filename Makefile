@@ -48,8 +48,12 @@ system-packages:
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
+# Two workers: the book's build and browser tests on one, the grading tests on the other, the
+# fast tests wherever there is room (tests/conftest.py groups them); most of each side's time is
+# spent waiting on a kernel, a server or a browser, not computing. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: setup system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The fast part, for contributors: the model, the corpus, the parts' borders
 # and the text, with no book build, browser, grading or fresh virtualenv.
