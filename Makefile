@@ -48,12 +48,21 @@ system-packages:
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
-# Two workers: the book's build and browser tests on one, the grading tests on the other, the
-# fast tests wherever there is room (tests/conftest.py groups them); most of each side's time is
-# spent waiting on a kernel, a server or a browser, not computing. TEST_WORKERS=0 runs in one process.
-TEST_WORKERS ?= 2
+# Two pytest processes side by side: everything that needs the built book (or builds one) and the
+# site's browser tests in one, everything else (grading, model, text) in the other; only the first
+# builds the book. Most of each side's time is spent waiting on a kernel,
+# a server or a browser, so on two cores they take little longer together than the slower alone.
+# The book side's output is shown when both have finished; `make test` fails if either does.
+BOOK_TESTS := build or (browser and not grading)
 test: setup system-packages
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	@mkdir -p test-results
+	@$(BIN)/python -m pytest -p no:cacheprovider -m "$(BOOK_TESTS)" > test-results/book-tests.log 2>&1 & book=$$!; \
+	$(BIN)/python -m pytest -m "not ($(BOOK_TESTS))"; others=$$?; \
+	wait $$book; book_status=$$?; \
+	echo "=== the book's build and browser tests (test-results/book-tests.log) ==="; \
+	cat test-results/book-tests.log; \
+	echo "make test: book tests exit $$book_status, other tests exit $$others"; \
+	test $$book_status -eq 0 && test $$others -eq 0
 
 # The fast part, for contributors: the model, the corpus, the parts' borders
 # and the text, with no book build, browser, grading or fresh virtualenv.

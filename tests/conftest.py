@@ -31,24 +31,12 @@ FOLDER_MARKERS = {"model": "model", "corpus": "model", "structure": "model", "te
                   "exercises": "grading"}
 
 
-# `make test` runs two pytest-xdist workers (--dist loadgroup). Tests that share an expensive
-# session fixture go to one worker together, so it is made once: the whole book's build, the
-# graded class. The rest (model, text, small Sphinx projects) go wherever there is room.
-SHARED_FIXTURE_GROUPS = {"built_book": "the-built-book", "site_url": "the-built-book", "visit": "the-built-book",
-                         "released": "the-graded-course", "graded": "the-graded-course"}
-
-
 def pytest_collection_modifyitems(config, items):
     for item in items:
         folder = Path(str(item.path)).relative_to(ROOT / "tests").parts[0]
         names = {FOLDER_MARKERS.get(folder)} | {FIXTURE_MARKERS.get(f) for f in item.fixturenames}
         for name in sorted(n for n in names if n):
             item.add_marker(name)
-        groups = sorted({SHARED_FIXTURE_GROUPS[f] for f in item.fixturenames if f in SHARED_FIXTURE_GROUPS})
-        if folder == "exercises" and not groups:
-            groups = ["the-graded-course"]  # every grading test's module fixtures start from `released`
-        if groups:
-            item.add_marker(pytest.mark.xdist_group(groups[0]))
 
 
 def build_book(source: Path) -> subprocess.CompletedProcess:
