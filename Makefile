@@ -53,14 +53,15 @@ system-packages:
 # builds the book. Most of each side's time is spent waiting on a kernel,
 # a server or a browser, so on two cores they take little longer together than the slower alone.
 # The book side's output is shown when both have finished; `make test` fails if either does.
+# (Its log is kept in _build: pytest-playwright empties test-results/ when a session starts.)
 BOOK_TESTS := build or (browser and not grading)
 test: setup system-packages
-	@mkdir -p test-results
-	@$(BIN)/python -m pytest -p no:cacheprovider -m "$(BOOK_TESTS)" > test-results/book-tests.log 2>&1 & book=$$!; \
+	@mkdir -p _build
+	@$(BIN)/python -m pytest -p no:cacheprovider -m "$(BOOK_TESTS)" > _build/book-tests.log 2>&1 & book=$$!; \
 	$(BIN)/python -m pytest -m "not ($(BOOK_TESTS))"; others=$$?; \
 	wait $$book; book_status=$$?; \
-	echo "=== the book's build and browser tests (test-results/book-tests.log) ==="; \
-	cat test-results/book-tests.log; \
+	echo "=== the book's build and browser tests (_build/book-tests.log) ==="; \
+	cat _build/book-tests.log; \
 	echo "make test: book tests exit $$book_status, other tests exit $$others"; \
 	test $$book_status -eq 0 && test $$others -eq 0
 
