@@ -12,7 +12,7 @@ line that prints a marker made of a random token, new for every cell of every
 run; after running it, `CheckTestEnds` looks for that marker in the cell's
 output. A failed assertion stops the cell before its last line, so no marker
 is printed, whatever the kernel says about errors: the cell is given an error
-output ("did not run to its end") and scores nothing. The marker and its line
+output (TestDidNotFinish) and scores nothing. The marker and its line
 are then removed, so the autograded notebook, formgrader and feedback show the
 cell as the instructor wrote it.
 
@@ -35,6 +35,7 @@ import secrets
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
+from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool
 
 PREFIX = "coursegrading: test cell finished "
@@ -46,8 +47,7 @@ NOT_FINISHED_MESSAGE = ("this test cell stopped before its last line but reporte
 
 
 def is_autograded_test(cell) -> bool:
-    grading = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and grading.get("grade", False) and not grading.get("solution", False)
+    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
 
 
 class MarkTestEnds(Preprocessor):
