@@ -7,12 +7,15 @@ done), then, with the sandbox on:
 
 1. times each part a submission pays for, alone: starting nbgrader as a
    program (what every student cost before), starting the sandbox, starting
-   a kernel's Python in it, and the notebook's imports in it;
+   a kernel's Python in it, the notebook's imports in it, Altair's first
+   chart, and a kernel until it answers, started cold or forked warm;
 2. times a few submissions graded the old way, one `nbgrader autograde`
    program per student;
 3. grades the class one submission at a time (``workers=1``), then in
-   parallel (one per core), and prints seconds per submission and the ratio,
-   and checks both gave every student the same score.
+   parallel (one per core), both with kernels forked from a warm kernel
+   server (the default), then in parallel again with every kernel started
+   cold; prints seconds per submission and the ratios, and checks all three
+   gave every student the same score.
 
     .venv/bin/python benchmarks/bench_grading.py [--submissions 50] [--old-way 3] [--assignment paying_providers]
 """
@@ -20,6 +23,7 @@ done), then, with the sandbox on:
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import shutil
@@ -32,9 +36,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coursegrading import sandbox  # noqa: E402
+from coursegrading import sandbox, warm_kernels  # noqa: E402
 from coursegrading.autograde import GRADED, autograde_submission, default_workers, grade_class  # noqa: E402
 from coursegrading.release import release_all  # noqa: E402
+from coursegrading.sandbox import SandboxedKernelManager  # noqa: E402
 
 
 def _answers(source: dict) -> dict[str, str]:
@@ -91,12 +96,48 @@ def parts(course: Path) -> dict[str, float]:
                 median_of(3, run([*in_sandbox, python, "-c", "import ipykernel.kernelapp"])),
             "notebook's imports in the sandbox (numpy, pandas, altair)":
                 median_of(3, run([*in_sandbox, python, "-c", "import numpy, pandas, altair"])),
+            "Altair's SVG renderer's first chart (vl-convert starting), after the imports":
+                sorted(float(subprocess.run([*in_sandbox, python, "-c", FIRST_CHART], check=True,
+                                            capture_output=True, text=True).stdout) for _ in range(3))[1],
+            "kernel started cold in the sandbox, until it answers":
+                median_of(3, lambda: asyncio.run(_kernel_ready(Path(tmp), None))),
         }
 
 
-def grade(course: Path, assignment: str, workers: int) -> tuple[float, dict]:
+# Times, inside the kernel's Python, the first chart drawn as SVG (what the notebooks ask for) after the imports.
+FIRST_CHART = """
+import time, altair as alt, pandas as pd
+start = time.perf_counter()
+alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_line().encode(x="x", y="y").to_dict()
+import vl_convert
+vl_convert.vegalite_to_svg(alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x").to_dict())
+print(time.perf_counter() - start)
+"""
+
+
+async def _kernel_ready(workdir: Path, server: str | None) -> None:
+    """Start a sandboxed kernel as nbgrader does (forked from `server` if given), wait until it answers, stop it."""
+    manager = SandboxedKernelManager(kernel_name="python3", warm_kernel_server=server or "")
+    await manager.start_kernel(cwd=str(workdir))
+    client = manager.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=60)
+    finally:
+        client.stop_channels()
+        await manager.shutdown_kernel(now=True)
+
+
+def warm_kernel_part() -> float:
+    """Seconds until a kernel forked from a warm kernel server into its sandbox answers (imports already done)."""
+    with tempfile.TemporaryDirectory() as tmp, warm_kernels.running(sandbox.kernel_env()) as server:
+        os.chmod(tmp, 0o755)
+        return median_of(3, lambda: asyncio.run(_kernel_ready(Path(tmp), server)))
+
+
+def grade(course: Path, assignment: str, workers: int, warm: bool = True) -> tuple[float, dict]:
     start = time.perf_counter()
-    outcomes = grade_class(course, assignment, workers=workers, progress=None)
+    outcomes = grade_class(course, assignment, workers=workers, progress=None, warm=warm)
     return time.perf_counter() - start, {o.student: (o.status, o.score) for o in outcomes}
 
 
@@ -128,6 +169,8 @@ def main() -> int:
         print("\nwhere a submission's seconds go (each part alone, median of 3):")
         for name, value in parts(course).items():
             print(f"  {value:6.2f} s  {name}")
+        print(f"  {warm_kernel_part():6.2f} s  kernel forked from the warm kernel server into the sandbox, "
+              "until it answers (ipykernel, numpy, pandas, altair, carepool imported once, in the server)")
 
         if args.old_way:
             old = [seconds(lambda i=i: autograde_submission(course, a, f"student{i:03d}"))
@@ -135,17 +178,22 @@ def main() -> int:
             print(f"\nthe old way, one `nbgrader autograde` program per student: "
                   f"{sum(old) / len(old):.2f} s per submission (mean of {len(old)})")
 
+        workers = default_workers()
         serial_s, serial = grade(course, a, workers=1)
-        parallel_s, parallel = grade(course, a, workers=default_workers())
+        parallel_s, parallel = grade(course, a, workers=workers)
+        cold_s, cold = grade(course, a, workers=workers, warm=False)
         n = args.submissions
         graded = sum(status == GRADED for status, _ in parallel.values())
         print(f"\n{n} submissions of {a}, sandbox on ({graded} graded):")
-        print(f"  one at a time:          {serial_s:7.1f} s, {serial_s / n:5.2f} s per submission")
-        print(f"  {default_workers()} at a time (parallel): {parallel_s:7.1f} s, {parallel_s / n:5.2f} s per submission")
-        print(f"  ratio: parallel grading takes {parallel_s / serial_s:.2f} of the time ({serial_s / parallel_s:.2f}x faster)")
-        print(f"  same score for every student: {'yes' if serial == parallel else 'NO'}")
+        print(f"  one at a time, warm kernels:   {serial_s:7.1f} s, {serial_s / n:5.2f} s per submission")
+        print(f"  {workers} at a time, warm kernels:     {parallel_s:7.1f} s, {parallel_s / n:5.2f} s per submission")
+        print(f"  {workers} at a time, cold kernels:     {cold_s:7.1f} s, {cold_s / n:5.2f} s per submission")
+        print(f"  ratio: parallel takes {parallel_s / serial_s:.2f} of one at a time ({serial_s / parallel_s:.2f}x faster); "
+              f"warm kernels take {parallel_s / cold_s:.2f} of cold ({cold_s / parallel_s:.2f}x faster)")
+        same = serial == parallel == cold
+        print(f"  same score for every student, all three ways: {'yes' if same else 'NO'}")
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")
-    return 0 if serial == parallel else 1
+    return 0 if same else 1
 
 
 if __name__ == "__main__":

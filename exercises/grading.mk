@@ -6,7 +6,8 @@
 #   make autograde ASSIGNMENT=a       grade every submission, one per core at a time, with
 #                                     progress and a summary; students' code in the sandbox
 #                                     (SANDBOX=off: not); WORKERS=n, SCHEDULER=tcp://host:8786
-#                                     (a Dask cluster), DB_URL=postgresql://... (the gradebook)
+#                                     (a Dask cluster), DB_URL=postgresql://... (the gradebook),
+#                                     KERNELS=cold (every kernel started afresh, not forked warm)
 #   make feedback ASSIGNMENT=a        feedback files for students
 #   make export                       all grades to exercises/grades.csv, every student with a status
 #   make formgrader                   JupyterLab for the instructor, with formgrader (PORT=8888)
@@ -19,6 +20,7 @@ NBG_PATH     := PATH="$(CURDIR)/$(BIN):$$PATH"
 NBGRADER     := cd $(COURSE) && $(NBG_PATH) $(CURDIR)/$(BIN)/nbgrader
 CELL_TIMEOUT ?=
 SANDBOX      ?= on
+KERNELS      ?= warm
 ASSIGNMENT   ?=
 WORKERS      ?=
 SCHEDULER    ?=
@@ -51,6 +53,7 @@ collect: setup
 # The sandbox needs bubblewrap: installed here when we may (root with apt), else one line says how.
 sandbox-tools:
 	@case "$(SANDBOX)" in on|off) ;; *) echo "SANDBOX must be on or off, not '$(SANDBOX)'"; exit 2;; esac
+	@case "$(KERNELS)" in warm|cold) ;; *) echo "KERNELS must be warm or cold, not '$(KERNELS)'"; exit 2;; esac
 	@if [ "$(SANDBOX)" = on ] && [ -z "$(SCHEDULER)" ] && ! command -v bwrap >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing bubblewrap (Debian's package) for the grading sandbox"; \
@@ -66,7 +69,8 @@ autograde: setup sandbox-tools
 		$(if $(WORKERS),--workers $(WORKERS)) \
 		$(if $(SCHEDULER),--scheduler $(SCHEDULER)) \
 		$(if $(DB_URL),--db-url $(DB_URL)) \
-		$(if $(filter off,$(SANDBOX)),--no-sandbox)
+		$(if $(filter off,$(SANDBOX)),--no-sandbox) \
+		$(if $(filter cold,$(KERNELS)),--cold-kernels)
 
 feedback: setup
 	$(call need_assignment)

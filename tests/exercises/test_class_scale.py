@@ -3,9 +3,11 @@
 One small class of paying_providers submissions (right, failing a hidden
 test, cheating by editing the tests, never ending, not a notebook, and a
 student on the list who never submitted) is graded three times from the same
-released course: one submission at a time into SQLite, two at a time into
-SQLite, and by a Dask LocalCluster of two worker processes into a real
-PostgreSQL server. Every grade of every cell must be the same each time.
+released course: one submission at a time into SQLite with every kernel
+started cold, two at a time into SQLite with kernels forked from a warm
+kernel server, and by a Dask LocalCluster of two worker processes (each with
+its own warm kernel server) into a real PostgreSQL server. Every grade of
+every cell must be the same each time.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def fresh_copy(released, tmp: Path, name: str) -> Path:
 @pytest.fixture(scope="module")
 def serial(released, tmp_path_factory):
     course = fresh_copy(released, tmp_path_factory.mktemp("serial"), "serial")
-    outcomes = grade_class(course, A, cell_timeout=CELL_TIMEOUT, workers=1)
+    outcomes = grade_class(course, A, cell_timeout=CELL_TIMEOUT, workers=1, warm=False)
     return course, {o.student: o for o in outcomes}
 
 
@@ -175,7 +177,7 @@ def test_one_at_a_time_scores_what_it_should(serial):
     assert got["editedtests"]["mret_payment_above_baseline"] == 0
 
 
-def test_parallel_grading_equals_one_at_a_time_score_for_score(serial, parallel):
+def test_parallel_grading_with_warm_kernels_equals_one_at_a_time_with_cold_ones_score_for_score(serial, parallel):
     serial_course, serial_outcomes = serial
     parallel_course, parallel_outcomes, _ = parallel
     students = list(EXPECTED_STATUS)
@@ -217,7 +219,9 @@ def test_a_submission_that_outlasts_its_limit_is_stopped_with_its_kernel(release
     # Killed at once, but a process killed with its group can take a moment to go on a busy machine.
     deadline = time.monotonic() + 15
     while True:
-        leftover = subprocess.run(["pgrep", "-f", "carepool-kernel"], capture_output=True, text=True).stdout.split()
+        # A cold kernel's command line names its folder (carepool-kernel-...); a warm one's, its server's.
+        leftover = subprocess.run(["pgrep", "-f", "carepool-kernel|carepool-warm"],
+                                  capture_output=True, text=True).stdout.split()
         if not leftover or time.monotonic() > deadline:
             break
         time.sleep(0.5)

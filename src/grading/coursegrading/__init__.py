@@ -9,7 +9,9 @@
   once per worker, not per student).
 - `pool`: the local workers, one process per submission forked from one that
   imported nbgrader; `distributed`: the same on a Dask cluster.
-- `sandbox`: the bubblewrap sandbox students' code runs in.
+- `sandbox`: the bubblewrap sandbox students' code runs in;
+  `warm_kernels`: students' kernels forked, into that sandbox, from one
+  that has done the notebooks' imports.
 - `status`: what happened to each student's submission, kept for `export`,
   the CSV export listing every student on the roster with a status.
 - `feedback`: hidden tests redacted from feedback, visible tests' messages kept.

@@ -21,7 +21,7 @@ grading refuses rather than running the code unsandboxed.
 Command line (from the repository root)::
 
     .venv/bin/python -m coursegrading.autograde ASSIGNMENT [--workers N] [--scheduler ADDRESS]
-        [--cell-timeout S] [--no-sandbox]
+        [--cell-timeout S] [--no-sandbox] [--cold-kernels]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from typing import Callable, Iterable
 
 from jupyter_client.manager import AsyncKernelManager
 
-from coursegrading import inprocess, pool, status
+from coursegrading import inprocess, pool, status, warm_kernels
 from coursegrading import sandbox as sandboxing
 from coursegrading.course import run_nbgrader
 from coursegrading.inprocess import default_db_url, with_busy_timeout
@@ -156,17 +156,20 @@ def problem_before_grading(course_dir: Path, assignment: str, student: str) -> O
 
 
 def grade_here(course_dir: Path | str, assignment: str, student: str, cell_timeout: int | None = None,
-               db_url: str | None = None, sandbox: bool = True) -> Outcome:
+               db_url: str | None = None, sandbox: bool = True, warm_server: str | None = None) -> Outcome:
     """Check, then autograde, one submission in this process; say what happened.
 
     This is what each worker runs, on this machine or on a cluster's.
+    `warm_server` is a warm kernel server's socket, for sandboxed kernels
+    forked from it rather than started cold.
     """
     course_dir = Path(course_dir)
     check_cell_timeout(cell_timeout)
     early = problem_before_grading(course_dir, assignment, student)
     if early:
         return early
-    run = inprocess.autograde(course_dir, assignment, student, kernel_manager(sandbox), cell_timeout, db_url)
+    run = inprocess.autograde(course_dir, assignment, student, kernel_manager(sandbox), cell_timeout, db_url,
+                              warm_server if sandbox else None)
     if not run.ok:
         return Outcome(student, FAILED, "nbgrader could not grade it: " + _last_error(run.log))
     score, max_score = _scores(course_dir, assignment, student, db_url)
@@ -217,7 +220,8 @@ def grade_class(course_dir: Path | str, assignment: str, students: Iterable[str]
                 cell_timeout: int | None = None, submission_timeout: float | None = 900,
                 db_url: str | None = None,
                 progress: Callable[[int, int, Outcome], None] | None = None,
-                sandbox: bool = True, workers: int | None = None, scheduler: str | None = None) -> list[Outcome]:
+                sandbox: bool = True, workers: int | None = None, scheduler: str | None = None,
+                warm: bool = True) -> list[Outcome]:
     """Grade every submission of `assignment`, `workers` at a time (default: one per core).
 
     The class is `students` if given, else everyone in the gradebook and
@@ -227,7 +231,10 @@ def grade_class(course_dir: Path | str, assignment: str, students: Iterable[str]
     after each student (in the order they finish). With `scheduler` (a Dask
     scheduler's address) the cluster's workers grade instead of local
     processes. With `sandbox` (the default), `SandboxUnavailable` is raised
-    before anyone is graded if the sandbox cannot start. Returns the outcomes
+    before anyone is graded if the sandbox cannot start, and with `warm` (the
+    default) students' kernels are forked from one that has done the
+    notebooks' imports (`warm_kernels`) rather than started cold; the scores
+    are the same either way. Returns the outcomes
     in the students' order, and records them for the export.
     """
     course_dir = Path(course_dir)
@@ -248,9 +255,12 @@ def grade_class(course_dir: Path | str, assignment: str, students: Iterable[str]
     if scheduler is not None:
         from coursegrading.distributed import grade_on_cluster
 
-        by_student = grade_on_cluster(scheduler, job, students, progress, submission_timeout)
+        # Each of the cluster's workers starts its own warm kernel server, on its own machine.
+        by_student = grade_on_cluster(scheduler, job, students, progress, submission_timeout, warm=sandbox and warm)
     else:
-        by_student = pool.grade_all(job, students, workers or default_workers(), submission_timeout, progress)
+        with warm_kernels.maybe_running(sandbox and warm) as server:
+            job = partial(job, warm_server=server)
+            by_student = pool.grade_all(job, students, workers or default_workers(), submission_timeout, progress)
     outcomes = [by_student[student] for student in students]
     status.record(course_dir, assignment, outcomes)
     return outcomes
@@ -289,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="a Dask scheduler's address (tcp://host:8786): its workers grade instead")
     parser.add_argument("--no-sandbox", dest="sandbox", action="store_false",
                         help="run students' code with your own rights, outside the sandbox (not recommended)")
+    parser.add_argument("--cold-kernels", dest="warm", action="store_false",
+                        help="start every student's kernel afresh instead of forking one that has done the imports")
     args = parser.parse_args(argv)
     if not args.sandbox:
         print("WARNING: grading without the sandbox: students' code runs with your rights and can read "
@@ -299,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
 
         outcomes = this.grade_class(args.course, args.assignment, args.student, args.cell_timeout,
                                args.submission_timeout, args.db_url, progress=Progress(), sandbox=args.sandbox,
-                               workers=args.workers, scheduler=args.scheduler)
+                               workers=args.workers, scheduler=args.scheduler, warm=args.warm)
     except sandboxing.SandboxUnavailable as err:
         print(f"Not grading: {err}", file=sys.stderr)
         return 3

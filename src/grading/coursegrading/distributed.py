@@ -17,13 +17,17 @@ daemonic process may not start others: start them with
 ``DASK_DISTRIBUTED__WORKER__DAEMON=False`` (Dask's own setting). On daemonic
 workers submissions are graded in the worker itself, and only the per-cell
 time limit applies; `grade_on_cluster` says so before it starts.
+
+Each worker process starts its own warm kernel server (`warm_kernels`) the
+first time it grades, on its own machine, and keeps it until it exits.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import sys
-from functools import partial
+from functools import cache, partial
 from typing import Callable
 
 DAEMONIC_WORKERS = ("the cluster's workers are daemonic (Dask's default), so they cannot stop a submission that "
@@ -34,20 +38,39 @@ def _daemonic() -> bool:
     return multiprocessing.current_process().daemon
 
 
-def grade_in_own_process(job: Callable[[str], object], submission_timeout: float | None, student: str) -> object:
-    """On a worker: `job(student)` in a process of its own, stopped after `submission_timeout` seconds."""
+@cache
+def _warm_server() -> str | None:
+    """This worker's warm kernel server, started on first use and stopped when the worker exits."""
+    from coursegrading import warm_kernels
+
+    server = warm_kernels.maybe_running(True)
+    socket_path = server.__enter__()
+    atexit.register(server.__exit__, None, None, None)
+    return socket_path
+
+
+def grade_in_own_process(job: Callable[[str], object], submission_timeout: float | None, warm: bool,
+                         student: str) -> object:
+    """On a worker: `job(student)` in a process of its own, stopped after `submission_timeout` seconds.
+
+    With `warm`, the student's kernel is forked from this worker's warm kernel server.
+    """
     from coursegrading import pool
 
+    if warm:
+        job = partial(job, warm_server=_warm_server())
     if _daemonic():
         return job(student)
     return pool.grade_all(job, [student], 1, submission_timeout, None)[student]
 
 
 def grade_on_cluster(scheduler: str, job: Callable[[str], object], students: list[str],
-                     progress: Callable | None, submission_timeout: float | None = None) -> dict[str, object]:
+                     progress: Callable | None, submission_timeout: float | None = None,
+                     warm: bool = False) -> dict[str, object]:
     """Run `job(student)` for every student on the cluster at `scheduler`; return each student's outcome.
 
     A submission still running after `submission_timeout` seconds is stopped and FAILED, as on one machine.
+    With `warm`, each worker forks students' kernels from a warm kernel server of its own.
     """
     from distributed import Client, as_completed
 
@@ -57,7 +80,7 @@ def grade_on_cluster(scheduler: str, job: Callable[[str], object], students: lis
     with Client(scheduler) as client:
         if submission_timeout is not None and any(client.run(_daemonic).values()):
             print(DAEMONIC_WORKERS.format(limit=submission_timeout), file=sys.stderr)
-        task = partial(grade_in_own_process, job, submission_timeout)
+        task = partial(grade_in_own_process, job, submission_timeout, warm)
         futures = {client.submit(task, student, pure=False): student
                    for student in students}
         for future in as_completed(futures):

@@ -44,7 +44,7 @@ def with_busy_timeout(db_url: str) -> str:
 
 
 def course_config(course_dir: Path, kernel_manager: str, cell_timeout: int | None,
-                  db_url: str | None) -> Config:
+                  db_url: str | None, warm_server: str | None = None) -> Config:
     """The course's own nbgrader_config.py, with this run's choices on top (as the command line would)."""
     course_dir = Path(course_dir).resolve()
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
@@ -52,6 +52,8 @@ def course_config(course_dir: Path, kernel_manager: str, cell_timeout: int | Non
     given = db_url or config.CourseDirectory.get("db_url") or default_db_url(course_dir)
     config.CourseDirectory.db_url = with_busy_timeout(given)
     config.Execute.kernel_manager_class = kernel_manager
+    if warm_server:
+        config.SandboxedKernelManager.warm_kernel_server = warm_server  # kernels forked from a warm kernel server
     if cell_timeout is not None:
         config.Execute.timeout = int(cell_timeout)
     # nbgrader fails the whole notebook if a cell's outputs lag 4 s behind its reply, which
@@ -61,14 +63,14 @@ def course_config(course_dir: Path, kernel_manager: str, cell_timeout: int | Non
 
 
 def autograde(course_dir: Path | str, assignment: str, student: str, kernel_manager: str,
-              cell_timeout: int | None = None, db_url: str | None = None) -> Run:
+              cell_timeout: int | None = None, db_url: str | None = None, warm_server: str | None = None) -> Run:
     """Run nbgrader's autograde for one student, in this process (as `nbgrader autograde --force` does)."""
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
 
     course_dir = Path(course_dir).resolve()
-    config = course_config(course_dir, kernel_manager, cell_timeout, db_url)
+    config = course_config(course_dir, kernel_manager, cell_timeout, db_url, warm_server)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id, coursedir.student_id = assignment, student
     app = Autograde(coursedir=coursedir, config=config)

@@ -14,12 +14,21 @@ the ipykernel inside bubblewrap (`bwrap`). Inside, the kernel sees
   over Unix sockets (ZMQ's ``ipc`` transport) instead of TCP;
 
 and it runs as the unprivileged user `nobody` (uid 65534) with every
-capability dropped and `no_new_privs` set, in its own pid, network, ipc and
-uts namespaces, with none of the instructor's environment variables.
+capability dropped and `no_new_privs` set, in its own session and its own
+pid, network, ipc and uts namespaces, with none of the instructor's
+environment variables.
+
+A kernel is either started cold in the sandbox (bubblewrap runs Python) or,
+when a warm kernel server is running (`coursegrading.warm_kernels`), forked
+from one that has done the imports: bubblewrap then makes the same sandbox
+around a placeholder, and the fork joins it (`enter`) and drops the same
+rights (`drop_privileges`) before running any of the student's code.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
 import os
 import shutil
 import subprocess
@@ -30,11 +39,13 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
+from traitlets import Unicode
 
 
 UID = GID = 65534  # nobody
 HOME = "/home/student"
-SUBMISSION = "/srv/submission"  # the autograded folder, read-only; copied into HOME/work
+SUBMISSION = "/srv/submission"  # the autograded folder, read-only; copied into WORKDIR
+WORKDIR = f"{HOME}/work"
 HOW_TO_OPT_OUT = ("To grade without the sandbox, at your own risk (students' code then runs with your rights), "
                   "use `make autograde ... SANDBOX=off` or `python -m coursegrading.autograde ... --no-sandbox`.")
 
@@ -79,6 +90,12 @@ def _parents(path: Path, bound: list[Path]) -> list[str]:
             for arg in ("--perms", "0755", "--dir", str(parent))]
 
 
+def kernel_env() -> dict[str, str]:
+    """The whole environment the student's code sees: none of the instructor's variables."""
+    return {"HOME": HOME, "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin", "LANG": "C.UTF-8",
+            "PYTHONNOUSERSITE": "1", "MPLBACKEND": "Agg"}
+
+
 def bwrap_argv(workdir: str, writable: str) -> list[str]:
     """The `bwrap` command line that runs a program as the sandboxed student.
 
@@ -91,7 +108,7 @@ def bwrap_argv(workdir: str, writable: str) -> list[str]:
         raise SandboxUnavailable("bubblewrap (`bwrap`) is not installed: on Debian or Ubuntu, "
                                  "`apt-get install bubblewrap` (or `make system-packages`). " + HOW_TO_OPT_OUT)
     argv = [bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-            "--die-with-parent", "--clearenv",
+            "--die-with-parent", "--new-session", "--clearenv",
             "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
             "--proc", "/proc", "--dev", "/dev",
             "--perms", "01777", "--tmpfs", "/tmp", "--perms", "01777", "--tmpfs", HOME]
@@ -101,9 +118,7 @@ def bwrap_argv(workdir: str, writable: str) -> list[str]:
         bound.append(path)
     argv += [*_parents(Path(writable), bound), "--bind", writable, writable,
              *_parents(Path(SUBMISSION), bound), "--ro-bind", workdir, SUBMISSION, "--chdir", HOME]
-    env = {"HOME": HOME, "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin", "LANG": "C.UTF-8",
-           "PYTHONNOUSERSITE": "1", "MPLBACKEND": "Agg"}
-    for name, value in env.items():
+    for name, value in kernel_env().items():
         argv += ["--setenv", name, value]
     if os.geteuid() == 0:
         # Run as root, bwrap sets up the mounts as root; setpriv then drops to nobody for real.
@@ -113,8 +128,77 @@ def bwrap_argv(workdir: str, writable: str) -> list[str]:
         # Run as an ordinary user, bwrap needs a user namespace; inside it the kernel is nobody, with no capabilities.
         argv += ["--unshare-user", "--uid", str(UID), "--gid", str(GID), "--cap-drop", "ALL"]
         drop = []
-    copy_then_run = f'cp -R {SUBMISSION}/. work && cd work && exec "$@"'
+    copy_then_run = f'cp -R {SUBMISSION}/. {WORKDIR} && cd {WORKDIR} && exec "$@"'
     return [*argv, "--", *drop, "/bin/sh", "-c", copy_then_run, "sandboxed"]
+
+
+# Joining a sandbox and dropping rights, for a kernel forked by the warm kernel server (Linux's own calls;
+# Python 3.11 has no os.setns).
+_libc = ctypes.CDLL(None, use_errno=True)
+_PR_CAPBSET_DROP, _PR_SET_NO_NEW_PRIVS = 24, 38
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+# The user namespace first (it grants the right to join the others), the mount namespace last.
+_NAMESPACES = ("user", "ipc", "uts", "net", "cgroup", "pid", "mnt")
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def enter(pid: int) -> None:
+    """Join the namespaces of the sandboxed process `pid` (the next fork is then inside its pid namespace).
+
+    The calling process must be single-threaded (a fresh fork) and is left
+    with its rights until `drop_privileges`.
+    """
+    own = {name: os.stat(f"/proc/self/ns/{name}").st_ino for name in _NAMESPACES}
+    targets = {}
+    try:
+        # All opened before any is joined: in the sandbox's mount namespace the host's /proc is gone.
+        for name in _NAMESPACES:
+            fd = os.open(f"/proc/{pid}/ns/{name}", os.O_RDONLY)
+            targets[name] = fd
+        apart = {name for name in _NAMESPACES if os.fstat(targets[name]).st_ino != own[name]}
+        if not {"mnt", "pid", "net", "ipc", "uts"} <= apart:
+            raise PermissionError(f"process {pid} is not in a sandbox of its own (it shares namespaces with this one)")
+        for name in _NAMESPACES:
+            if name in apart:
+                _check(_libc.setns(targets[name], 0), f"joining the sandbox's {name} namespace")
+    finally:
+        for fd in targets.values():
+            os.close(fd)
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def drop_privileges() -> None:
+    """Become what bubblewrap and setpriv make the cold kernel: nobody, with no capabilities and no_new_privs.
+
+    Raises if any right is left afterwards, so no student code runs with one.
+    """
+    _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "setting no_new_privs")
+    last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+    for capability in range(last + 1):
+        _check(_libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0), f"dropping capability {capability}")
+    if os.getuid() != UID:  # joined as root; as another user, the sandbox's user namespace made us nobody
+        os.setgroups([])
+        os.setresgid(GID, GID, GID)
+        os.setresuid(UID, UID, UID)
+    header, data = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0), (_CapData * 2)()
+    _check(_libc.capset(ctypes.byref(header), data), "clearing capabilities")
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    left = {name: status[name].strip() for name in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")
+            if int(status[name], 16) != 0}
+    if left or status["NoNewPrivs"].strip() != "1" or os.getresuid() != (UID,) * 3 or os.getresgid() != (GID,) * 3:
+        raise PermissionError(f"rights left after dropping them: {left}, uids {os.getresuid()}, gids {os.getresgid()}")
 
 
 @cache
@@ -138,7 +222,14 @@ def check_available() -> None:
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels run in the sandbox and talk over Unix sockets."""
+    """A kernel manager whose kernels run in the sandbox and talk over Unix sockets.
+
+    With `warm_kernel_server` (a warm kernel server's socket) a Python kernel is
+    forked from that server into the sandbox instead of started cold; if that
+    fails, it is started cold, with a warning.
+    """
+
+    warm_kernel_server = Unicode("", config=True, help="The socket of a warm kernel server (coursegrading.warm_kernels).")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -149,6 +240,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.transport = "ipc"
         self.connection_file = os.path.join(self._private, "kernel.json")
         self.ip = os.path.join(self._private, "kernel-ipc")
+        self._cold_cmd: list[str] = []
+        self._warm_request: dict | None = None
 
     @property
     def kernel_spec(self):
@@ -165,10 +258,52 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
         cmd = super().format_kernel_cmd(extra_arguments)
-        workdir = self._launch_args.get("cwd") or os.getcwd()
-        return [*bwrap_argv(str(Path(workdir).resolve()), self._private), *cmd]
+        workdir = str(Path(self._launch_args.get("cwd") or os.getcwd()).resolve())
+        self._cold_cmd = [*bwrap_argv(workdir, self._private), *cmd]
+        self._warm_request = None
+        if not (self.warm_kernel_server and _is_this_pythons_ipykernel(cmd)):
+            return self._cold_cmd
+        # The same sandbox around a placeholder that lives as long as the kernel holds the FIFO open.
+        alive, info = os.path.join(self._private, "alive"), os.path.join(self._private, "sandbox.json")
+        for stale in (alive, info):
+            if os.path.exists(stale):
+                os.unlink(stale)
+        os.mkfifo(alive, 0o600)
+        if os.geteuid() == 0:
+            os.chown(alive, UID, GID)
+        self._warm_request = {"argv": cmd, "alive": alive, "info": info}
+        bwrap, *options = bwrap_argv(workdir, self._private)
+        return ["/bin/sh", "-c", 'exec "$@" 3>"$0"', info, bwrap, "--info-fd", "3", *options, "cat", alive]
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        if self._warm_request is None:
+            return
+        from coursegrading import warm_kernels
+
+        request, self._warm_request = self._warm_request, None
+        try:
+            process = self.provisioner.process
+            sandbox_pid = await asyncio.to_thread(warm_kernels.wait_for_info, request["info"], process)
+            await asyncio.to_thread(warm_kernels.request_kernel, self.warm_kernel_server, sandbox_pid, request["argv"],
+                                    request["alive"], WORKDIR, {**kernel_env(), **_AFTER_CD})
+        except warm_kernels.WarmKernelUnavailable as err:
+            self.log.warning("Starting the kernel cold: %s", err)
+            await self.provisioner.kill()
+            await self.provisioner.wait()
+            await super()._async_launch_kernel(self._cold_cmd, **kw)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart)
         if not restart:
             shutil.rmtree(self._private, ignore_errors=True)
+
+
+# What the shell that starts a cold kernel leaves in its environment after `cd work`.
+_AFTER_CD = {"PWD": WORKDIR, "OLDPWD": HOME}
+
+
+def _is_this_pythons_ipykernel(cmd: list[str]) -> bool:
+    """Whether `cmd` starts ipykernel with the Python the warm kernel server runs (the course's kernel)."""
+    return (len(cmd) >= 3 and cmd[1:3] == ["-m", "ipykernel_launcher"]
+            and Path(cmd[0]).resolve() == Path(sys.executable).resolve())

@@ -1,0 +1,247 @@
+"""Students' kernels forked from one that has already done the imports.
+
+A graded notebook's kernel spends most of its life starting: Python,
+ipykernel, then the notebook's own imports (numpy, pandas, Altair, carepool),
+about three seconds of the five a submission takes. Every student pays the
+same three seconds for the same modules. Here one process per grading run, the
+*warm kernel server*, imports them once; each student's kernel is a fork of it.
+
+The sandbox is unchanged. Each student still gets a sandbox of their own, made
+by bubblewrap exactly as for a kernel started cold (`sandbox.bwrap_argv`), but
+running only a placeholder (`cat` on a FIFO). The server's fork joins that
+sandbox's namespaces (`sandbox.enter`), so it sees only the sandbox's file
+system, network and processes, drops to the unprivileged user with no
+capabilities, and only then becomes the kernel. When the kernel exits, the
+FIFO closes, the placeholder ends and bubblewrap takes down whatever is left.
+
+The server holds nothing of the instructor's: it starts with the sandbox's
+environment, in `/`, and imports only libraries. Its socket is in a folder
+only the instructor can enter. A kernel that cannot be started warm (a
+non-Python kernel, or the server gone) is started cold, as before.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Iterator
+
+from coursegrading import sandbox
+
+# What a kernel and the course's notebooks import; importing them once is what a warm kernel saves. Named,
+# not imported here: numpy, pandas, Altair and carepool belong to the students' environment, not to grading.
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "pandas", "altair", "carepool")
+READY = "ready"
+
+
+class WarmKernelUnavailable(RuntimeError):
+    """No warm kernel could be had; the kernel is started cold instead."""
+
+
+# --- the server --------------------------------------------------------------------------------
+
+def serve(socket_path: str) -> None:
+    """Import PRELOAD, then fork a kernel into a sandbox for each request on `socket_path`, one at a time."""
+    # As ipykernel_launcher does: no working folder on the path (the kernel puts its own back, as '').
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
+    for name in PRELOAD:
+        try:
+            __import__(name)
+        except ImportError:  # not in this environment: a notebook that needs it fails cold or warm alike
+            pass
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)
+    listener.listen(64)
+    listener.settimeout(1.0)
+    grader = os.getppid()
+    print(READY, flush=True)
+    os.dup2(2, 1)  # the grader reads only READY from stdout; what kernels print goes where the grader's errors go
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except TimeoutError:
+            if os.getppid() != grader:  # the grader is gone (killed, say) without stopping us: stop
+                return
+            continue
+        connection.settimeout(None)
+        try:
+            request = json.loads(connection.makefile("r").readline())
+            child = os.fork()
+            if child == 0:
+                _start_kernel(request, connection, listener)  # never returns
+            os.waitpid(child, 0)  # it only joins the sandbox and forks the kernel: a few milliseconds
+        except Exception as err:  # a bad request fails that request, not the server
+            _reply(connection, {"ok": False, "error": f"{type(err).__name__}: {err}"})
+        finally:
+            connection.close()
+
+
+def _reply(connection: socket.socket, message: dict) -> None:
+    try:
+        connection.sendall((json.dumps(message) + "\n").encode())
+    except OSError:
+        pass
+
+
+def _start_kernel(request: dict, connection: socket.socket, listener: socket.socket) -> None:
+    """In the server's fork: enter the sandbox, fork the kernel there, say its pid and exit."""
+    try:
+        sandbox.enter(request["sandbox_pid"])  # new pid namespace: it applies to the next fork
+        said, says = os.pipe()
+        kernel = os.fork()
+        if kernel == 0:
+            listener.close()
+            connection.close()
+            os.close(said)
+            _become_kernel(request, says)  # never returns
+        os.close(says)
+        with os.fdopen(said, "r") as told:
+            dropped = told.read()  # "" once the kernel has given up its rights, else why it could not
+        if dropped:
+            _reply(connection, {"ok": False, "error": dropped})
+        else:
+            _reply(connection, {"ok": True, "pid": kernel})
+    except BaseException as err:
+        _reply(connection, {"ok": False, "error": f"could not enter the sandbox: {type(err).__name__}: {err}"})
+    finally:
+        os._exit(0)
+
+
+def _become_kernel(request: dict, says: int) -> None:
+    """In the sandbox: drop to the student's rights, wait for the working copy, then run ipykernel.
+
+    Whether the rights were dropped is written to `says` (nothing if they
+    were), so a kernel that kept any is never reported started.
+    """
+    status = 1
+    try:
+        try:
+            os.setsid()  # no controlling terminal to push keystrokes into
+            sandbox.drop_privileges()
+        except BaseException as err:
+            os.write(says, f"could not drop rights in the sandbox: {type(err).__name__}: {err}".encode())
+            raise
+        finally:
+            os.close(says)
+        # Opening the FIFO waits for the placeholder, which starts once the submission is copied in.
+        alive = os.open(request["alive"], os.O_WRONLY)
+        null = os.open("/dev/null", os.O_RDWR)
+        os.dup2(null, 0)
+        for fd in map(int, os.listdir("/proc/self/fd")):  # nothing of the server's (its socket, pipes) stays open
+            if fd > 2 and fd != alive:
+                try:
+                    os.close(fd)
+                except OSError:  # the listing's own, already gone
+                    pass
+        os.chdir(request["workdir"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        # As `python -m ipykernel_launcher ARGS` would have them: the launcher's path, then its arguments.
+        arguments = list(request["argv"][3:])
+        sys.argv = [find_spec("ipykernel_launcher").origin, *arguments]
+        numpy = sys.modules.get("numpy")
+        if numpy is not None:
+            numpy.random.seed()  # the fork copied the server's random state; each student gets their own
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=arguments)
+        status = 0
+    except SystemExit as stop:
+        status = stop.code if isinstance(stop.code, int) else 0
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        os._exit(status)
+
+
+# --- the grader's side -------------------------------------------------------------------------
+
+@contextmanager
+def running(env: dict[str, str]) -> Iterator[str]:
+    """A warm kernel server for the time of the `with`: yields its socket's path."""
+    folder = tempfile.mkdtemp(prefix="carepool-warm-")  # 0700: only the instructor can reach the socket
+    socket_path = os.path.join(folder, "server")
+    server = subprocess.Popen([sys.executable, "-m", "coursegrading.warm_kernels", socket_path], env=env, cwd="/",
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        line = server.stdout.readline().strip()
+        if line != READY:
+            raise WarmKernelUnavailable(f"the warm kernel server did not start (exit code {server.poll()})")
+        yield socket_path
+    finally:
+        server.kill()
+        server.wait()
+        server.stdout.close()
+        for leftover in (socket_path, folder):
+            try:
+                os.rmdir(leftover) if leftover == folder else os.unlink(leftover)
+            except OSError:
+                pass
+
+
+@contextmanager
+def maybe_running(wanted: bool) -> Iterator[str | None]:
+    """A warm kernel server's socket if `wanted` and it starts, else None (kernels are then started cold)."""
+    if not wanted:
+        yield None
+        return
+    try:
+        server = running(sandbox.kernel_env())
+        socket_path = server.__enter__()
+    except (OSError, WarmKernelUnavailable) as err:
+        print(f"Starting every kernel cold: {err}", file=sys.stderr)
+        yield None
+        return
+    try:
+        yield socket_path
+    finally:
+        server.__exit__(None, None, None)
+
+
+def request_kernel(socket_path: str, sandbox_pid: int, argv: list[str], alive: str, workdir: str,
+                   env: dict[str, str], timeout: float = 30) -> int:
+    """Have the server at `socket_path` start a kernel in the sandbox whose process is `sandbox_pid`.
+
+    `argv` is the kernel's command line (as ipykernel_launcher's); returns
+    the kernel's pid, or raises `WarmKernelUnavailable` saying why not.
+    """
+    request = {"sandbox_pid": sandbox_pid, "argv": argv, "alive": alive, "workdir": workdir, "env": env}
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.settimeout(timeout)
+            client.connect(socket_path)
+            client.sendall((json.dumps(request) + "\n").encode())
+            reply = json.loads(client.makefile("r").readline() or "{}")
+    except (OSError, ValueError) as err:
+        raise WarmKernelUnavailable(f"the warm kernel server did not answer: {err}") from err
+    if not reply.get("ok"):
+        raise WarmKernelUnavailable(reply.get("error", "the warm kernel server gave no answer"))
+    return int(reply["pid"])
+
+
+def wait_for_info(path: str, process, timeout: float = 30) -> int:
+    """The sandboxed process's pid, from the JSON bubblewrap writes to its --info-fd."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            return int(json.loads(Path(path).read_text())["child-pid"])
+        except (OSError, ValueError, KeyError):
+            if process.poll() is not None:
+                raise WarmKernelUnavailable(f"the sandbox stopped before it started (exit code {process.poll()})")
+            time.sleep(0.005)
+    raise WarmKernelUnavailable(f"the sandbox did not start within {timeout:g} s")
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])
