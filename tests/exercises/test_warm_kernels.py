@@ -190,3 +190,16 @@ def test_a_server_whose_grader_dies_without_stopping_it_stops_by_itself():
     while subprocess.run(["pgrep", "-f", socket_path], capture_output=True).returncode == 0:
         assert time.monotonic() < deadline, "the warm kernel server outlived its grader"
         time.sleep(0.2)
+
+
+def test_a_sandbox_is_joined_only_once_its_placeholder_says_it_is_set_up(tmp_path):
+    class StillRunning:
+        def poll(self):
+            return None
+
+    info, ready = tmp_path / "sandbox.json", tmp_path / "ready"
+    info.write_text('{\n    "child-pid": 4321\n}\n')  # bubblewrap says the pid as soon as the sandbox exists
+    with pytest.raises(warm_kernels.WarmKernelUnavailable, match="did not start within"):
+        warm_kernels.wait_for_sandbox(str(info), str(ready), StillRunning(), timeout=0.3)
+    ready.touch()
+    assert warm_kernels.wait_for_sandbox(str(info), str(ready), StillRunning(), timeout=0.3) == 4321

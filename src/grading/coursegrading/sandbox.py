@@ -264,16 +264,19 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not (self.warm_kernel_server and _is_this_pythons_ipykernel(cmd)):
             return self._cold_cmd
         # The same sandbox around a placeholder that lives as long as the kernel holds the FIFO open.
-        alive, info = os.path.join(self._private, "alive"), os.path.join(self._private, "sandbox.json")
-        for stale in (alive, info):
+        alive, info, ready = (os.path.join(self._private, name) for name in ("alive", "sandbox.json", "ready"))
+        for stale in (alive, info, ready):
             if os.path.exists(stale):
                 os.unlink(stale)
         os.mkfifo(alive, 0o600)
         if os.geteuid() == 0:
             os.chown(alive, UID, GID)
-        self._warm_request = {"argv": cmd, "alive": alive, "info": info}
+        self._warm_request = {"argv": cmd, "alive": alive, "info": info, "ready": ready}
         bwrap, *options = bwrap_argv(workdir, self._private)
-        return ["/bin/sh", "-c", 'exec "$@" 3>"$0"', info, bwrap, "--info-fd", "3", *options, "cat", alive]
+        # bubblewrap says the sandbox's pid as soon as it exists; the placeholder says when it is all set up
+        # (mounts in place, submission copied in), and only then is it joined.
+        placeholder = ["/bin/sh", "-c", ': > "$0" && exec cat "$1"', ready, alive]
+        return ["/bin/sh", "-c", 'exec "$@" 3>"$0"', info, bwrap, "--info-fd", "3", *options, *placeholder]
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         await super()._async_launch_kernel(kernel_cmd, **kw)
@@ -284,7 +287,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         request, self._warm_request = self._warm_request, None
         try:
             process = self.provisioner.process
-            sandbox_pid = await asyncio.to_thread(warm_kernels.wait_for_info, request["info"], process)
+            sandbox_pid = await asyncio.to_thread(warm_kernels.wait_for_sandbox, request["info"], request["ready"],
+                                                  process)
             await asyncio.to_thread(warm_kernels.request_kernel, self.warm_kernel_server, sandbox_pid, request["argv"],
                                     request["alive"], WORKDIR, {**kernel_env(), **_AFTER_CD})
         except warm_kernels.WarmKernelUnavailable as err:

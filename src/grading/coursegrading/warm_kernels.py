@@ -132,7 +132,7 @@ def _become_kernel(request: dict, says: int) -> None:
             raise
         finally:
             os.close(says)
-        # Opening the FIFO waits for the placeholder, which starts once the submission is copied in.
+        # The placeholder's `cat` waits for a writer; from now on it ends when this kernel does.
         alive = os.open(request["alive"], os.O_WRONLY)
         null = os.open("/dev/null", os.O_RDWR)
         os.dup2(null, 0)
@@ -230,16 +230,22 @@ def request_kernel(socket_path: str, sandbox_pid: int, argv: list[str], alive: s
     return int(reply["pid"])
 
 
-def wait_for_info(path: str, process, timeout: float = 30) -> int:
-    """The sandboxed process's pid, from the JSON bubblewrap writes to its --info-fd."""
+def wait_for_sandbox(info: str, ready: str, process, timeout: float = 30) -> int:
+    """The sandboxed process's pid (from the JSON bubblewrap writes to its --info-fd), once `ready` exists.
+
+    The placeholder creates `ready` when bubblewrap has finished building the
+    sandbox, so nothing joins a sandbox whose mounts are still being made.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            return int(json.loads(Path(path).read_text())["child-pid"])
-        except (OSError, ValueError, KeyError):
-            if process.poll() is not None:
-                raise WarmKernelUnavailable(f"the sandbox stopped before it started (exit code {process.poll()})")
-            time.sleep(0.005)
+        if os.path.exists(ready):
+            try:
+                return int(json.loads(Path(info).read_text())["child-pid"])
+            except (OSError, ValueError, KeyError):
+                pass  # bubblewrap is still writing it
+        if process.poll() is not None:
+            raise WarmKernelUnavailable(f"the sandbox stopped before it started (exit code {process.poll()})")
+        time.sleep(0.005)
     raise WarmKernelUnavailable(f"the sandbox did not start within {timeout:g} s")
 
 
