@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -21,10 +23,10 @@ from coursegrading.sandbox import SandboxedKernelManager
 LOOK_AROUND = """
 import json, os, sys
 status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines() if ":" in line)
-open_files = []
+open_files = {}
 for fd in os.listdir("/proc/self/fd"):
     try:
-        open_files.append(os.readlink(f"/proc/self/fd/{fd}"))
+        open_files[fd] = os.readlink(f"/proc/self/fd/{fd}")
     except OSError:  # the listing's own descriptor, closed by now
         pass
 print(json.dumps({
@@ -33,16 +35,34 @@ print(json.dumps({
     "rights": {k: status[k].strip() for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs")},
     "session_leader": os.getsid(0) == os.getpid(),
     "cwd": os.getcwd(), "files": sorted(os.listdir(".")), "path0": sys.path[0],
-    "argv0": os.path.basename(sys.argv[0]), "env": sorted(os.environ),
-    "processes": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
+    "argv0": os.path.basename(sys.argv[0]), "env": dict(os.environ),
+    "pid": os.getpid(), "processes": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
     "root": sorted(os.listdir("/")), "grading_code_visible": os.path.exists({grading!r}),
-    "open_files": sorted(open_files),
+    "open_files": open_files,
 }))
 """
 
 
 def look_around_code() -> str:
     return LOOK_AROUND.replace("{grading!r}", repr(str(Path(warm_kernels.__file__).parent)))
+
+
+def kinds(open_files: dict[str, str]) -> dict[str, int]:
+    """How many files of each kind (socket, pipe, eventfd, a path...) a kernel opened beyond stdin, stdout and stderr.
+
+    Left out: a warm kernel's FIFO (what keeps its sandbox's placeholder
+    waiting; a cold kernel has none) and ipykernel's copies of the grader's
+    own stdout and stderr, which every kernel inherits (a cold one both, a
+    warm one the server's stderr twice), and IPython's history database,
+    whose journal comes and goes as it writes.
+    """
+    graders = {os.readlink(f"/proc/self/fd/{fd}") for fd in (1, 2)}
+    counted: dict[str, int] = {}
+    for fd, target in open_files.items():
+        if int(fd) > 2 and not target.endswith("/alive") and target not in graders and "/.ipython/" not in target:
+            kind = target.split("[")[0] if "[" in target else target
+            counted[kind] = counted.get(kind, 0) + 1
+    return counted
 
 
 async def _run(code_cells: list[str], workdir: Path, server: str | None) -> list[str]:
@@ -71,8 +91,14 @@ async def _run(code_cells: list[str], workdir: Path, server: str | None) -> list
     return printed
 
 
+def in_own_loop(coroutine):
+    """Run `coroutine` to its end on an event loop of its own (in the full suite, this thread may have one running)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def run(code_cells: list[str], workdir: Path, server: str | None) -> list[str]:
-    return asyncio.run(_run(code_cells, workdir, server))
+    return in_own_loop(_run(code_cells, workdir, server))
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +127,7 @@ def test_a_warm_kernel_has_the_imports_done_and_nothing_else_of_the_server(serve
     assert warm["preloaded"] == ["altair", "carepool", "numpy", "pandas"]
     # Only its own files: stdin, stdout and stderr, the FIFO its sandbox lives by, and ipykernel's own.
     server_folder = str(Path(server).parent)
-    assert not [f for f in warm["open_files"] if server_folder in f or "carepool-warm" in f]
+    assert not [f for f in warm["open_files"].values() if server_folder in f or "carepool-warm" in f]
     assert not warm["grading_code_visible"]
 
 
@@ -117,6 +143,9 @@ def test_a_warm_kernel_has_a_cold_kernels_sandbox_rights_and_surroundings(server
     assert warm["rights"] == cold["rights"] == no_rights
     for same in ("cwd", "files", "path0", "argv0", "env", "root"):
         assert warm[same] == cold[same], same
+    # The same files open, kind for kind (a socket or pipe of the server's left open would be one more).
+    assert kinds(warm["open_files"]) == kinds(cold["open_files"])
+    assert warm["pid"] in warm["processes"]
     assert warm["cwd"] == sandbox.WORKDIR
     assert warm["files"] == ["answers.ipynb", "helper.py"]
     assert warm["argv0"] == "ipykernel_launcher.py"
@@ -152,27 +181,66 @@ def test_a_kernel_is_started_cold_when_the_warm_server_cannot_be_reached(workdir
     assert fallback["uid"] == [sandbox.UID] * 3 and fallback["rights"]["CapEff"] == "0" * 16
 
 
-def test_a_warm_kernels_sandbox_ends_with_the_kernel(server, workdir):
+def _forked_from(server: str) -> list[str]:
+    """Processes running the server's program: the server, and any kernel (or its parent) forked from it."""
+    return subprocess.run(["pgrep", "-f", server], capture_output=True, text=True).stdout.split()
+
+
+def test_a_warm_kernels_sandbox_and_processes_end_with_the_kernel(server, workdir):
+    before = _forked_from(server)
+    assert len(before) == 1  # the server alone
     started = time.monotonic()
     run(["print('done')"], workdir, server)
     took = time.monotonic() - started
     # jupyter_client would wait shutdown_wait_time (5 s) and then kill a sandbox that outlived its kernel.
     assert took < 5, f"starting, running and stopping a warm kernel took {took:.1f} s"
-    leftover = subprocess.run(["pgrep", "-f", f"{workdir}"], capture_output=True, text=True).stdout.split()
-    assert leftover == []
+    def left() -> list[str]:
+        running = sorted(set(_forked_from(server)) - set(before))
+        states = subprocess.run(["ps", "-eo", "stat=,pid=,ppid="], capture_output=True, text=True).stdout
+        unreaped = [line for line in states.splitlines() if line.startswith("Z") and line.split()[2] == before[0]]
+        return running + unreaped
+
+    deadline = time.monotonic() + 5  # the server collects a kernel's parent within a second
+    while left():
+        assert time.monotonic() < deadline, f"left running or not collected: {left()}"
+        time.sleep(0.2)
 
 
-def test_a_request_for_a_process_that_is_not_a_sandbox_is_refused(server):
+def test_two_warm_kernels_at_once_each_see_their_own_submission(server, tmp_path):
+    folders = []
+    for name in ("first", "second"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / f"{name}.ipynb").write_text("{}")
+        folder.chmod(0o755)
+        (folder / f"{name}.ipynb").chmod(0o644)
+        folders.append(folder)
+    tmp_path.chmod(0o755)
+    code = "import os; print(sorted(os.listdir('.')))"
+
+    async def both():
+        return await asyncio.gather(*(_run([code], folder, server) for folder in folders))
+
+    [[first], [second]] = in_own_loop(both())
+    assert first.strip() == "['first.ipynb']" and second.strip() == "['second.ipynb']"
+
+
+def test_a_request_for_a_process_that_does_not_exist_is_refused(server):
     with pytest.raises(warm_kernels.WarmKernelUnavailable, match="could not enter the sandbox"):
-        warm_kernels.request_kernel(server, 2 ** 22 + 7, ["python", "-m", "ipykernel_launcher"], "/nonexistent",
+        warm_kernels.request_kernel(server, 2 ** 22 + 7, {}, ["python", "-m", "ipykernel_launcher"], "/nonexistent",
                                     sandbox.WORKDIR, sandbox.kernel_env())
 
 
-def test_a_request_to_join_a_process_outside_any_sandbox_is_refused(server):
-    import os
+def test_a_request_naming_other_namespaces_than_the_process_has_is_refused(server):
+    # As if the sandbox's pid had been reused by another process: bubblewrap's namespace ids do not match.
+    with pytest.raises(warm_kernels.WarmKernelUnavailable, match="not the sandbox bubblewrap made"):
+        warm_kernels.request_kernel(server, os.getpid(), {"mnt": 1, "pid": 2}, ["python", "-m", "ipykernel_launcher"],
+                                    "/nonexistent", sandbox.WORKDIR, sandbox.kernel_env())
 
+
+def test_a_request_to_join_a_process_outside_any_sandbox_is_refused(server):
     with pytest.raises(warm_kernels.WarmKernelUnavailable, match="not in a sandbox"):
-        warm_kernels.request_kernel(server, os.getpid(), ["python", "-m", "ipykernel_launcher"], "/nonexistent",
+        warm_kernels.request_kernel(server, os.getpid(), {}, ["python", "-m", "ipykernel_launcher"], "/nonexistent",
                                     sandbox.WORKDIR, sandbox.kernel_env())
 
 
@@ -202,4 +270,43 @@ def test_a_sandbox_is_joined_only_once_its_placeholder_says_it_is_set_up(tmp_pat
     with pytest.raises(warm_kernels.WarmKernelUnavailable, match="did not start within"):
         warm_kernels.wait_for_sandbox(str(info), str(ready), StillRunning(), timeout=0.3)
     ready.touch()
-    assert warm_kernels.wait_for_sandbox(str(info), str(ready), StillRunning(), timeout=0.3) == 4321
+    assert warm_kernels.wait_for_sandbox(str(info), str(ready), StillRunning(), timeout=0.3)["child-pid"] == 4321
+
+
+def _in_a_fork(act) -> str:
+    """Run `act()` in a forked child (rights are dropped for good) and return what it reported."""
+    said, says = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(said)
+        try:
+            report = act()
+        except BaseException as err:
+            report = f"{type(err).__name__}: {err}"
+        os.write(says, report.encode())
+        os._exit(0)
+    os.close(says)
+    with os.fdopen(said) as told:
+        report = told.read()
+    os.waitpid(child, 0)
+    return report
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="dropping from root to nobody needs the tests to run as root")
+def test_dropping_rights_as_root_leaves_nobody_with_none():
+    def drop_and_look():
+        sandbox.drop_privileges(in_user_namespace=False)
+        status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+        return json.dumps([os.getresuid(), os.getresgid(), os.getgroups(),
+                           [status[k].strip() for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs")]])
+
+    uids, gids, groups, rights = json.loads(_in_a_fork(drop_and_look))
+    assert uids == [sandbox.UID] * 3 and gids == [sandbox.GID] * 3 and groups == []
+    assert rights == ["0" * 16] * 5 + ["1"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs a process with rights to keep: the tests run as root")
+def test_a_drop_that_leaves_a_right_is_refused_not_trusted():
+    # Told (wrongly) that a user namespace already made it nobody, root keeps its uid: the check must catch it.
+    report = _in_a_fork(lambda: sandbox.drop_privileges(in_user_namespace=True) or "dropped")
+    assert report.startswith("PermissionError: rights left after dropping them")

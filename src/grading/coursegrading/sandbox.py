@@ -147,20 +147,28 @@ def _check(result: int, what: str) -> None:
         raise OSError(errno, f"{what}: {os.strerror(errno)}")
 
 
-def enter(pid: int) -> None:
+def enter(pid: int, namespaces: dict[str, int]) -> bool:
     """Join the namespaces of the sandboxed process `pid` (the next fork is then inside its pid namespace).
 
-    The calling process must be single-threaded (a fresh fork) and is left
-    with its rights until `drop_privileges`.
+    `namespaces` are the sandbox's namespace ids as bubblewrap reported them
+    (``{"mnt": 4026532178, ...}``): a process that is not that sandbox (its
+    pid reused, say) is refused. The calling process must be single-threaded
+    (a fresh fork) and keeps its rights until `drop_privileges`. Returns
+    whether a user namespace was joined (the sandbox was made by an ordinary user).
     """
     own = {name: os.stat(f"/proc/self/ns/{name}").st_ino for name in _NAMESPACES}
     targets = {}
     try:
         # All opened before any is joined: in the sandbox's mount namespace the host's /proc is gone.
         for name in _NAMESPACES:
-            fd = os.open(f"/proc/{pid}/ns/{name}", os.O_RDONLY)
-            targets[name] = fd
-        apart = {name for name in _NAMESPACES if os.fstat(targets[name]).st_ino != own[name]}
+            targets[name] = os.open(f"/proc/{pid}/ns/{name}", os.O_RDONLY)
+        root = os.stat(f"/proc/{pid}/root")
+        found = {name: os.fstat(fd).st_ino for name, fd in targets.items()}
+        wrong = sorted(name for name, expected in namespaces.items() if found.get(name) != expected)
+        if wrong:
+            raise PermissionError(f"process {pid} is not the sandbox bubblewrap made (its {', '.join(wrong)} "
+                                  "namespace differs)")
+        apart = {name for name in _NAMESPACES if found[name] != own[name]}
         if not {"mnt", "pid", "net", "ipc", "uts"} <= apart:
             raise PermissionError(f"process {pid} is not in a sandbox of its own (it shares namespaces with this one)")
         for name in _NAMESPACES:
@@ -169,6 +177,10 @@ def enter(pid: int) -> None:
     finally:
         for fd in targets.values():
             os.close(fd)
+    here = os.stat("/")
+    if (here.st_dev, here.st_ino) != (root.st_dev, root.st_ino):
+        raise PermissionError("the sandbox's root is not this process's root after joining it")
+    return "user" in apart
 
 
 class _CapHeader(ctypes.Structure):
@@ -179,16 +191,18 @@ class _CapData(ctypes.Structure):
     _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
 
-def drop_privileges() -> None:
+def drop_privileges(in_user_namespace: bool) -> None:
     """Become what bubblewrap and setpriv make the cold kernel: nobody, with no capabilities and no_new_privs.
 
-    Raises if any right is left afterwards, so no student code runs with one.
+    Joined as root, that means changing user; in the user namespace of a
+    sandbox an ordinary user made, the process is nobody already. Raises if
+    any right is left afterwards, so no student code runs with one.
     """
     _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "setting no_new_privs")
     last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
     for capability in range(last + 1):
         _check(_libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0), f"dropping capability {capability}")
-    if os.getuid() != UID:  # joined as root; as another user, the sandbox's user namespace made us nobody
+    if not in_user_namespace:
         os.setgroups([])
         os.setresgid(GID, GID, GID)
         os.setresuid(UID, UID, UID)
@@ -240,6 +254,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.transport = "ipc"
         self.connection_file = os.path.join(self._private, "kernel.json")
         self.ip = os.path.join(self._private, "kernel-ipc")
+        self._host_only = tempfile.mkdtemp(prefix="carepool-sandbox-info-")
         self._cold_cmd: list[str] = []
         self._warm_request: dict | None = None
 
@@ -264,13 +279,18 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not (self.warm_kernel_server and _is_this_pythons_ipykernel(cmd)):
             return self._cold_cmd
         # The same sandbox around a placeholder that lives as long as the kernel holds the FIFO open.
-        alive, info, ready = (os.path.join(self._private, name) for name in ("alive", "sandbox.json", "ready"))
-        for stale in (alive, info, ready):
-            if os.path.exists(stale):
+        # The FIFO and the placeholder's word are in the folder the sandbox shares; what bubblewrap says
+        # (written by root, when run as root) is in a folder of the instructor's alone.
+        alive, ready = os.path.join(self._private, "alive"), os.path.join(self._private, "ready")
+        info = os.path.join(self._host_only, "sandbox.json")
+        for stale in (alive, ready, info):  # from a kernel before a restart; whatever they are, links too
+            try:
                 os.unlink(stale)
+            except FileNotFoundError:
+                pass
         os.mkfifo(alive, 0o600)
         if os.geteuid() == 0:
-            os.chown(alive, UID, GID)
+            os.chown(alive, UID, GID, follow_symlinks=False)
         self._warm_request = {"argv": cmd, "alive": alive, "info": info, "ready": ready}
         bwrap, *options = bwrap_argv(workdir, self._private)
         # bubblewrap says the sandbox's pid as soon as it exists; the placeholder says when it is all set up
@@ -287,10 +307,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         request, self._warm_request = self._warm_request, None
         try:
             process = self.provisioner.process
-            sandbox_pid = await asyncio.to_thread(warm_kernels.wait_for_sandbox, request["info"], request["ready"],
-                                                  process)
-            await asyncio.to_thread(warm_kernels.request_kernel, self.warm_kernel_server, sandbox_pid, request["argv"],
-                                    request["alive"], WORKDIR, {**kernel_env(), **_AFTER_CD})
+            info = await asyncio.to_thread(warm_kernels.wait_for_sandbox, request["info"], request["ready"], process)
+            namespaces = {key.removesuffix("-namespace"): value for key, value in info.items()
+                          if key.endswith("-namespace")}
+            await asyncio.to_thread(warm_kernels.request_kernel, self.warm_kernel_server, info["child-pid"],
+                                    namespaces, request["argv"], request["alive"], WORKDIR,
+                                    {**kernel_env(), **_AFTER_CD})
         except warm_kernels.WarmKernelUnavailable as err:
             self.log.warning("Starting the kernel cold: %s", err)
             await self.provisioner.kill()
@@ -301,6 +323,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         await super()._async_cleanup_resources(restart)
         if not restart:
             shutil.rmtree(self._private, ignore_errors=True)
+            shutil.rmtree(self._host_only, ignore_errors=True)
 
 
 # What the shell that starts a cold kernel leaves in its environment after `cd work`.

@@ -66,6 +66,7 @@ def serve(socket_path: str) -> None:
     print(READY, flush=True)
     os.dup2(2, 1)  # the grader reads only READY from stdout; what kernels print goes where the grader's errors go
     while True:
+        _reap()
         try:
             connection, _ = listener.accept()
         except TimeoutError:
@@ -75,14 +76,21 @@ def serve(socket_path: str) -> None:
         connection.settimeout(None)
         try:
             request = json.loads(connection.makefile("r").readline())
-            child = os.fork()
-            if child == 0:
+            if os.fork() == 0:
                 _start_kernel(request, connection, listener)  # never returns
-            os.waitpid(child, 0)  # it only joins the sandbox and forks the kernel: a few milliseconds
         except Exception as err:  # a bad request fails that request, not the server
             _reply(connection, {"ok": False, "error": f"{type(err).__name__}: {err}"})
         finally:
             connection.close()
+
+
+def _reap() -> None:
+    """Collect the forks whose kernels have ended."""
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:  # none left
+        pass
 
 
 def _reply(connection: socket.socket, message: dict) -> None:
@@ -93,47 +101,53 @@ def _reply(connection: socket.socket, message: dict) -> None:
 
 
 def _start_kernel(request: dict, connection: socket.socket, listener: socket.socket) -> None:
-    """In the server's fork: enter the sandbox, fork the kernel there, say its pid and exit."""
+    """In the server's fork: enter the sandbox, fork the kernel there, say whether it started, wait for its end.
+
+    This process stays the kernel's parent, outside the sandbox's pid
+    namespace, so the kernel is never orphaned and is collected the moment
+    it ends (else its sandbox could not close).
+    """
     try:
-        sandbox.enter(request["sandbox_pid"])  # new pid namespace: it applies to the next fork
+        listener.close()
+        joined_user = sandbox.enter(request["sandbox_pid"], request["namespaces"])  # pid namespace: next fork's
         said, says = os.pipe()
         kernel = os.fork()
         if kernel == 0:
-            listener.close()
             connection.close()
             os.close(said)
-            _become_kernel(request, says)  # never returns
+            _become_kernel(request, joined_user, says)  # never returns
         os.close(says)
         with os.fdopen(said, "r") as told:
-            dropped = told.read()  # "" once the kernel has given up its rights, else why it could not
-        if dropped:
-            _reply(connection, {"ok": False, "error": dropped})
-        else:
-            _reply(connection, {"ok": True, "pid": kernel})
+            problem = told.read()  # "" once the kernel is ready to start, else why it is not
+        _reply(connection, {"ok": False, "error": problem} if problem else {"ok": True, "pid": kernel})
+        connection.close()
+        os.waitpid(kernel, 0)
     except BaseException as err:
         _reply(connection, {"ok": False, "error": f"could not enter the sandbox: {type(err).__name__}: {err}"})
     finally:
         os._exit(0)
 
 
-def _become_kernel(request: dict, says: int) -> None:
-    """In the sandbox: drop to the student's rights, wait for the working copy, then run ipykernel.
+def _become_kernel(request: dict, joined_user: bool, says: int) -> None:
+    """In the sandbox: drop to the student's rights, hold the placeholder's FIFO, then run ipykernel.
 
-    Whether the rights were dropped is written to `says` (nothing if they
-    were), so a kernel that kept any is never reported started.
+    Anything that goes wrong before ipykernel starts is written to `says`
+    (nothing if all went well), so a kernel that kept a right, or could not
+    take its place, is never reported started: the kernel is then started cold.
     """
     status = 1
     try:
         try:
             os.setsid()  # no controlling terminal to push keystrokes into
-            sandbox.drop_privileges()
+            sandbox.drop_privileges(joined_user)
+            # The placeholder's `cat` waits for a writer; from now on it ends when this kernel does.
+            alive = os.open(request["alive"], os.O_WRONLY)
+            os.chdir(request["workdir"])
         except BaseException as err:
-            os.write(says, f"could not drop rights in the sandbox: {type(err).__name__}: {err}".encode())
+            os.write(says, f"could not start in the sandbox: {type(err).__name__}: {err}".encode())
             raise
         finally:
             os.close(says)
-        # The placeholder's `cat` waits for a writer; from now on it ends when this kernel does.
-        alive = os.open(request["alive"], os.O_WRONLY)
         null = os.open("/dev/null", os.O_RDWR)
         os.dup2(null, 0)
         for fd in map(int, os.listdir("/proc/self/fd")):  # nothing of the server's (its socket, pipes) stays open
@@ -142,7 +156,6 @@ def _become_kernel(request: dict, says: int) -> None:
                     os.close(fd)
                 except OSError:  # the listing's own, already gone
                     pass
-        os.chdir(request["workdir"])
         os.environ.clear()
         os.environ.update(request["env"])
         # As `python -m ipykernel_launcher ARGS` would have them: the launcher's path, then its arguments.
@@ -209,14 +222,16 @@ def maybe_running(wanted: bool) -> Iterator[str | None]:
         server.__exit__(None, None, None)
 
 
-def request_kernel(socket_path: str, sandbox_pid: int, argv: list[str], alive: str, workdir: str,
-                   env: dict[str, str], timeout: float = 30) -> int:
+def request_kernel(socket_path: str, sandbox_pid: int, namespaces: dict[str, int], argv: list[str], alive: str,
+                   workdir: str, env: dict[str, str], timeout: float = 30) -> int:
     """Have the server at `socket_path` start a kernel in the sandbox whose process is `sandbox_pid`.
 
+    `namespaces` are that sandbox's namespace ids as bubblewrap reported them;
     `argv` is the kernel's command line (as ipykernel_launcher's); returns
     the kernel's pid, or raises `WarmKernelUnavailable` saying why not.
     """
-    request = {"sandbox_pid": sandbox_pid, "argv": argv, "alive": alive, "workdir": workdir, "env": env}
+    request = {"sandbox_pid": sandbox_pid, "namespaces": namespaces, "argv": argv, "alive": alive,
+               "workdir": workdir, "env": env}
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
             client.settimeout(timeout)
@@ -230,8 +245,8 @@ def request_kernel(socket_path: str, sandbox_pid: int, argv: list[str], alive: s
     return int(reply["pid"])
 
 
-def wait_for_sandbox(info: str, ready: str, process, timeout: float = 30) -> int:
-    """The sandboxed process's pid (from the JSON bubblewrap writes to its --info-fd), once `ready` exists.
+def wait_for_sandbox(info: str, ready: str, process, timeout: float = 30) -> dict:
+    """What bubblewrap wrote to its --info-fd (the sandboxed process's pid, its namespaces), once `ready` exists.
 
     The placeholder creates `ready` when bubblewrap has finished building the
     sandbox, so nothing joins a sandbox whose mounts are still being made.
@@ -240,7 +255,9 @@ def wait_for_sandbox(info: str, ready: str, process, timeout: float = 30) -> int
     while time.monotonic() < deadline:
         if os.path.exists(ready):
             try:
-                return int(json.loads(Path(info).read_text())["child-pid"])
+                said = json.loads(Path(info).read_text())
+                said["child-pid"] = int(said["child-pid"])
+                return said
             except (OSError, ValueError, KeyError):
                 pass  # bubblewrap is still writing it
         if process.poll() is not None:
