@@ -64,6 +64,12 @@ def test_summary_tells_graded_failed_and_missing_apart(graded):
     assert headline == "paying_providers: 10 students: 6 graded, 3 failed to run, 1 missing"
 
 
+def test_grading_prints_only_progress_not_kernels_banners_or_library_warnings(graded):
+    for assignment, (_, stderr) in graded.outputs.items():
+        other = [line for line in stderr.splitlines() if line.strip() and not re.match(r"^\[\d+/\d+\] ", line)]
+        assert other == [], f"make autograde {assignment} printed more than its progress"
+
+
 def test_progress_is_shown_for_each_student_while_grading(graded):
     _, stderr = graded.outputs["paying_providers"]
     progress = re.findall(r"^\[(\d+)/(\d+)\] (\S+):", stderr, flags=re.M)

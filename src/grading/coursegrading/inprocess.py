@@ -14,6 +14,7 @@ the sandbox (`sandbox.SandboxedKernelManager`) unless asked otherwise.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +81,11 @@ def autograde(course_dir: Path | str, assignment: str, student: str, kernel_mana
     here = os.getcwd()
     os.chdir(course_dir)
     try:
-        result = capture_log(app)
+        with warnings.catch_warnings():
+            # nbgrader's gradebook makes SQLAlchemy warn three times per student about its own autoflush
+            # (harmless: the submission is added right after); on a class, they drown the progress lines.
+            warnings.filterwarnings("ignore", message=r"Object of type <Submitted\w+> not in session")
+            result = capture_log(app)
     finally:
         os.chdir(here)
     return Run(bool(result.get("success")), (result.get("log") or "") + (result.get("error") or ""))

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -254,7 +255,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.transport = "ipc"
         self.connection_file = os.path.join(self._private, "kernel.json")
         self.ip = os.path.join(self._private, "kernel-ipc")
-        self._host_only = tempfile.mkdtemp(prefix="carepool-sandbox-info-")
+        self._host_only = tempfile.mkdtemp(prefix="carepool-sandbox-info-")  # the instructor's alone
+        self._kernel_log = os.path.join(self._host_only, "kernel.log")
         self._cold_cmd: list[str] = []
         self._warm_request: dict | None = None
 
@@ -299,6 +301,15 @@ class SandboxedKernelManager(AsyncKernelManager):
         return ["/bin/sh", "-c", 'exec "$@" 3>"$0"', info, bwrap, "--info-fd", "3", *options, *placeholder]
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        # What the kernel prints outside any cell (ipykernel's banner, a crash) goes to a log of its own, kept
+        # out of the grading run's progress; `_async_cleanup_resources` passes on whatever is not the banner.
+        if "stdout" not in kw and "stderr" not in kw:
+            with os.fdopen(os.open(self._kernel_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab") as output:
+                await self._launch(kernel_cmd, **kw, stdout=output, stderr=output)
+        else:
+            await self._launch(kernel_cmd, **kw)
+
+    async def _launch(self, kernel_cmd: list[str], **kw) -> None:
         await super()._async_launch_kernel(kernel_cmd, **kw)
         if self._warm_request is None:
             return
@@ -312,7 +323,7 @@ class SandboxedKernelManager(AsyncKernelManager):
                           if key.endswith("-namespace")}
             await asyncio.to_thread(warm_kernels.request_kernel, self.warm_kernel_server, info["child-pid"],
                                     namespaces, request["argv"], request["alive"], WORKDIR,
-                                    {**kernel_env(), **_AFTER_CD})
+                                    {**kernel_env(), **_AFTER_CD}, self._kernel_log)
         except warm_kernels.WarmKernelUnavailable as err:
             self.log.warning("Starting the kernel cold: %s", err)
             await self.provisioner.kill()
@@ -322,8 +333,24 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart)
         if not restart:
+            printed = kernel_output(self._kernel_log)
+            if printed:
+                self.log.warning("The kernel printed, outside any cell:\n%s", printed[-3000:])
             shutil.rmtree(self._private, ignore_errors=True)
             shutil.rmtree(self._host_only, ignore_errors=True)
+
+
+# What ipykernel prints to its own terminal when it starts: the same for every kernel, and no news.
+_BANNER = re.compile(r"NOTE: When using the `ipython kernel` entry point.*?--existing \S+\n?", re.S)
+
+
+def kernel_output(log: str) -> str:
+    """What a kernel printed outside its cells (to its stdout and stderr), less ipykernel's start-up banner."""
+    try:
+        with open(log, errors="replace") as printed:
+            return _BANNER.sub("", printed.read()).strip()
+    except FileNotFoundError:
+        return ""
 
 
 # What the shell that starts a cold kernel leaves in its environment after `cd work`.

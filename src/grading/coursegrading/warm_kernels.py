@@ -64,7 +64,7 @@ def serve(socket_path: str) -> None:
     listener.settimeout(1.0)
     grader = os.getppid()
     print(READY, flush=True)
-    os.dup2(2, 1)  # the grader reads only READY from stdout; what kernels print goes where the grader's errors go
+    os.dup2(2, 1)  # the grader reads only READY from stdout (each kernel gets an output file of its own)
     while True:
         _reap()
         try:
@@ -109,13 +109,15 @@ def _start_kernel(request: dict, connection: socket.socket, listener: socket.soc
     """
     try:
         listener.close()
+        # Opened on the host's side, before joining: the kernel's stdout and stderr.
+        output = os.open(request["output"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         joined_user = sandbox.enter(request["sandbox_pid"], request["namespaces"])  # pid namespace: next fork's
         said, says = os.pipe()
         kernel = os.fork()
         if kernel == 0:
             connection.close()
             os.close(said)
-            _become_kernel(request, joined_user, says)  # never returns
+            _become_kernel(request, joined_user, says, output)  # never returns
         os.close(says)
         with os.fdopen(said, "r") as told:
             problem = told.read()  # "" once the kernel is ready to start, else why it is not
@@ -128,7 +130,7 @@ def _start_kernel(request: dict, connection: socket.socket, listener: socket.soc
         os._exit(0)
 
 
-def _become_kernel(request: dict, joined_user: bool, says: int) -> None:
+def _become_kernel(request: dict, joined_user: bool, says: int, output: int) -> None:
     """In the sandbox: drop to the student's rights, hold the placeholder's FIFO, then run ipykernel.
 
     Anything that goes wrong before ipykernel starts is written to `says`
@@ -150,6 +152,8 @@ def _become_kernel(request: dict, joined_user: bool, says: int) -> None:
             os.close(says)
         null = os.open("/dev/null", os.O_RDWR)
         os.dup2(null, 0)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
         for fd in map(int, os.listdir("/proc/self/fd")):  # nothing of the server's (its socket, pipes) stays open
             if fd > 2 and fd != alive:
                 try:
@@ -223,15 +227,16 @@ def maybe_running(wanted: bool) -> Iterator[str | None]:
 
 
 def request_kernel(socket_path: str, sandbox_pid: int, namespaces: dict[str, int], argv: list[str], alive: str,
-                   workdir: str, env: dict[str, str], timeout: float = 30) -> int:
+                   workdir: str, env: dict[str, str], output: str = "/dev/null", timeout: float = 30) -> int:
     """Have the server at `socket_path` start a kernel in the sandbox whose process is `sandbox_pid`.
 
     `namespaces` are that sandbox's namespace ids as bubblewrap reported them;
-    `argv` is the kernel's command line (as ipykernel_launcher's); returns
+    `argv` is the kernel's command line (as ipykernel_launcher's); what the
+    kernel prints outside its cells goes to the host's file `output`. Returns
     the kernel's pid, or raises `WarmKernelUnavailable` saying why not.
     """
     request = {"sandbox_pid": sandbox_pid, "namespaces": namespaces, "argv": argv, "alive": alive,
-               "workdir": workdir, "env": env}
+               "workdir": workdir, "env": env, "output": output}
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
             client.settimeout(timeout)
