@@ -67,9 +67,11 @@ def kinds(open_files: dict[str, str]) -> dict[str, int]:
     return counted
 
 
-async def _run(code_cells: list[str], workdir: Path, server: str | None) -> list[str]:
+async def _run(code_cells: list[str], workdir: Path, server: str | None, log=None) -> list[str]:
     """Start a sandboxed kernel (forked from `server` if given) in `workdir`, run the cells, return their stdout."""
     manager = SandboxedKernelManager(kernel_name="python3", warm_kernel_server=server or "")
+    if log is not None:
+        manager.log = log
     await manager.start_kernel(cwd=str(workdir))
     client = manager.client()
     client.start_channels()
@@ -99,8 +101,8 @@ def in_own_loop(coroutine):
         return thread.submit(asyncio.run, coroutine).result()
 
 
-def run(code_cells: list[str], workdir: Path, server: str | None) -> list[str]:
-    return in_own_loop(_run(code_cells, workdir, server))
+def run(code_cells: list[str], workdir: Path, server: str | None, log=None) -> list[str]:
+    return in_own_loop(_run(code_cells, workdir, server, log))
 
 
 @pytest.fixture(scope="module")
@@ -314,7 +316,7 @@ def test_a_drop_that_leaves_a_right_is_refused_not_trusted():
     assert report.startswith("PermissionError: rights left after dropping them")
 
 
-def test_what_a_kernel_prints_outside_its_cells_is_kept_less_ipykernels_banner(tmp_path):
+def test_what_a_kernel_prints_to_its_own_stderr_is_kept_less_ipykernels_banner(tmp_path):
     log = tmp_path / "kernel.log"
     log.write_text("NOTE: When using the `ipython kernel` entry point, Ctrl-C will not work.\n\n"
                    "To exit, you will have to explicitly quit this process.\n\n"
@@ -322,3 +324,22 @@ def test_what_a_kernel_prints_outside_its_cells_is_kept_less_ipykernels_banner(t
                    "Fatal Python error: Segmentation fault\n")
     assert sandbox.kernel_output(str(log)) == "Fatal Python error: Segmentation fault"
     assert sandbox.kernel_output(str(tmp_path / "never-written.log")) == ""
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm", "cold"])
+def test_what_a_kernel_prints_to_its_real_stderr_reaches_the_graders_log_not_its_terminal(server, workdir, warm, capfd):
+    import logging
+
+    records = []
+    log = logging.getLogger(f"test-kernel-output-{warm}")
+    log.addHandler(logging.Handler())
+    log.handlers[-1].emit = records.append
+    # Past ipykernel's capture, straight to the kernel's own stderr (as a crash report would be).
+    code = "import os, sys; os.write(sys.stderr._original_stdstream_copy, b'said to the real stderr')"
+    run([code], workdir, server if warm else None, log)
+    said = [r.getMessage() for r in records if r.levelno == logging.WARNING]
+    assert len(said) == 1 and said[0].endswith("not into the notebook:\nsaid to the real stderr")
+    assert "ipython kernel" not in said[0]  # the banner is not news
+    printed = capfd.readouterr()
+    assert "said to the real stderr" not in printed.out + printed.err
+    assert "NOTE: When using the `ipython kernel`" not in printed.out + printed.err

@@ -301,8 +301,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         return ["/bin/sh", "-c", 'exec "$@" 3>"$0"', info, bwrap, "--info-fd", "3", *options, *placeholder]
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
-        # What the kernel prints outside any cell (ipykernel's banner, a crash) goes to a log of its own, kept
-        # out of the grading run's progress; `_async_cleanup_resources` passes on whatever is not the banner.
+        # What the kernel prints to its own stdout and stderr, not into the notebook (ipykernel's banner, a crash)
+        # goes to a log of its own, kept out of the grading run's progress; `_async_cleanup_resources` passes on
+        # whatever is not the banner.
         if "stdout" not in kw and "stderr" not in kw:
             with os.fdopen(os.open(self._kernel_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab") as output:
                 await self._launch(kernel_cmd, **kw, stdout=output, stderr=output)
@@ -335,7 +336,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not restart:
             printed = kernel_output(self._kernel_log)
             if printed:
-                self.log.warning("The kernel printed, outside any cell:\n%s", printed[-3000:])
+                self.log.warning("The kernel printed to its own stdout or stderr, not into the notebook:\n%s",
+                                 printed[-3000:])
             shutil.rmtree(self._private, ignore_errors=True)
             shutil.rmtree(self._host_only, ignore_errors=True)
 
@@ -345,7 +347,7 @@ _BANNER = re.compile(r"NOTE: When using the `ipython kernel` entry point.*?--exi
 
 
 def kernel_output(log: str) -> str:
-    """What a kernel printed outside its cells (to its stdout and stderr), less ipykernel's start-up banner."""
+    """What a kernel printed to its own stdout and stderr (not into the notebook), less ipykernel's banner."""
     try:
         with open(log, errors="replace") as printed:
             return _BANNER.sub("", printed.read()).strip()

@@ -232,7 +232,7 @@ def request_kernel(socket_path: str, sandbox_pid: int, namespaces: dict[str, int
 
     `namespaces` are that sandbox's namespace ids as bubblewrap reported them;
     `argv` is the kernel's command line (as ipykernel_launcher's); what the
-    kernel prints outside its cells goes to the host's file `output`. Returns
+    kernel prints to its own stdout and stderr goes to the host's file `output`. Returns
     the kernel's pid, or raises `WarmKernelUnavailable` saying why not.
     """
     request = {"sandbox_pid": sandbox_pid, "namespaces": namespaces, "argv": argv, "alive": alive,
