@@ -27,6 +27,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import sys
+from contextlib import ExitStack
 from functools import cache, partial
 from typing import Callable
 
@@ -43,10 +44,9 @@ def _warm_server() -> str | None:
     """This worker's warm kernel server, started on first use and stopped when the worker exits."""
     from coursegrading import warm_kernels
 
-    server = warm_kernels.maybe_running(True)
-    socket_path = server.__enter__()
-    atexit.register(server.__exit__, None, None, None)
-    return socket_path
+    stack = ExitStack()
+    atexit.register(stack.close)
+    return stack.enter_context(warm_kernels.maybe_running(True))
 
 
 def grade_in_own_process(job: Callable[[str], object], submission_timeout: float | None, warm: bool,

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Iterator
@@ -200,30 +201,20 @@ def running(env: dict[str, str]) -> Iterator[str]:
         server.kill()
         server.wait()
         server.stdout.close()
-        for leftover in (socket_path, folder):
-            try:
-                os.rmdir(leftover) if leftover == folder else os.unlink(leftover)
-            except OSError:
-                pass
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
 def maybe_running(wanted: bool) -> Iterator[str | None]:
     """A warm kernel server's socket if `wanted` and it starts, else None (kernels are then started cold)."""
-    if not wanted:
-        yield None
-        return
-    try:
-        server = running(sandbox.kernel_env())
-        socket_path = server.__enter__()
-    except (OSError, WarmKernelUnavailable) as err:
-        print(f"Starting every kernel cold: {err}", file=sys.stderr)
-        yield None
-        return
-    try:
+    with ExitStack() as stack:
+        socket_path = None
+        if wanted:
+            try:
+                socket_path = stack.enter_context(running(sandbox.kernel_env()))
+            except (OSError, WarmKernelUnavailable) as err:
+                print(f"Starting every kernel cold: {err}", file=sys.stderr)
         yield socket_path
-    finally:
-        server.__exit__(None, None, None)
 
 
 def request_kernel(socket_path: str, sandbox_pid: int, namespaces: dict[str, int], argv: list[str], alive: str,
