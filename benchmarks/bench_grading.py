@@ -135,10 +135,13 @@ def warm_kernel_part() -> float:
         return median_of(3, lambda: asyncio.run(_kernel_ready(Path(tmp), server)))
 
 
-def grade(course: Path, assignment: str, workers: int, warm: bool = True) -> tuple[float, dict]:
+def grade(course: Path, assignment: str, workers: int, warm: bool = True) -> tuple[float, float, dict]:
+    """Seconds to grade the class, seconds until its first student was graded, and each student's outcome."""
     start = time.perf_counter()
-    outcomes = grade_class(course, assignment, workers=workers, progress=None, warm=warm)
-    return time.perf_counter() - start, {o.student: (o.status, o.score) for o in outcomes}
+    finished: list[float] = []
+    outcomes = grade_class(course, assignment, workers=workers, warm=warm,
+                           progress=lambda *_: finished.append(time.perf_counter() - start))
+    return time.perf_counter() - start, finished[0], {o.student: (o.status, o.score) for o in outcomes}
 
 
 def main() -> int:
@@ -179,15 +182,18 @@ def main() -> int:
                   f"{sum(old) / len(old):.2f} s per submission (mean of {len(old)})")
 
         workers = default_workers()
-        serial_s, serial = grade(course, a, workers=1)
-        parallel_s, parallel = grade(course, a, workers=workers)
-        cold_s, cold = grade(course, a, workers=workers, warm=False)
+        serial_s, serial_first, serial = grade(course, a, workers=1)
+        parallel_s, parallel_first, parallel = grade(course, a, workers=workers)
+        cold_s, cold_first, cold = grade(course, a, workers=workers, warm=False)
         n = args.submissions
         graded = sum(status == GRADED for status, _ in parallel.values())
         print(f"\n{n} submissions of {a}, sandbox on ({graded} graded):")
-        print(f"  one at a time, warm kernels:   {serial_s:7.1f} s, {serial_s / n:5.2f} s per submission")
-        print(f"  {workers} at a time, warm kernels:     {parallel_s:7.1f} s, {parallel_s / n:5.2f} s per submission")
-        print(f"  {workers} at a time, cold kernels:     {cold_s:7.1f} s, {cold_s / n:5.2f} s per submission")
+        print(f"  one at a time, warm kernels:   {serial_s:7.1f} s, {serial_s / n:5.2f} s per submission "
+              f"(first graded after {serial_first:.1f} s)")
+        print(f"  {workers} at a time, warm kernels:     {parallel_s:7.1f} s, {parallel_s / n:5.2f} s per submission "
+              f"(first graded after {parallel_first:.1f} s)")
+        print(f"  {workers} at a time, cold kernels:     {cold_s:7.1f} s, {cold_s / n:5.2f} s per submission "
+              f"(first graded after {cold_first:.1f} s)")
         print(f"  ratio: parallel takes {parallel_s / serial_s:.2f} of one at a time ({serial_s / parallel_s:.2f}x faster); "
               f"warm kernels take {parallel_s / cold_s:.2f} of cold ({cold_s / parallel_s:.2f}x faster)")
         same = serial == parallel == cold

@@ -34,6 +34,21 @@ def sleeps(seconds: float, student: str) -> str:
     return student
 
 
+def grade_and_say_what_was_left_to_do(course: Path, assignment: str, student: str) -> dict:
+    """A grading job that reports what its process had to do afresh: the modules it imported, and whether
+    SQLAlchemy had already mapped nbgrader's gradebook tables before its first query."""
+    import sys
+
+    from nbgrader.api import Student
+
+    from coursegrading.autograde import grade_here
+
+    mapped = Student.__mapper__.configured
+    before = set(sys.modules)
+    outcome = grade_here(course, assignment, student)
+    return {"mapped_before": mapped, "imported": sorted(set(sys.modules) - before), "status": outcome.status}
+
+
 def source_nb(course: Path, assignment: str) -> dict:
     return read_nb(course / "source" / assignment / f"{assignment}.ipynb")
 

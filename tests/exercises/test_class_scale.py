@@ -24,8 +24,10 @@ from pathlib import Path
 
 import pytest
 
+from coursegrading import pool
 from coursegrading.autograde import FAILED, GRADED, MISSING, grade_class
-from tests.exercises.grading_support import CELL_TIMEOUT, LOOP_FOREVER, release_nb, sleeps, source_nb
+from tests.exercises.grading_support import (CELL_TIMEOUT, LOOP_FOREVER, grade_and_say_what_was_left_to_do,
+                                            release_nb, sleeps, source_nb)
 from tests.exercises.kit import (autograded_points, nbgrader, reference_answers, submit,
                                  with_answers, wrong_answers)
 
@@ -226,3 +228,20 @@ def test_a_submission_that_outlasts_its_limit_is_stopped_with_its_kernel(release
             break
         time.sleep(0.5)
     assert leftover == [], "the stopped submission's kernel is not left running"
+
+
+def test_a_grading_process_starts_with_nbgraders_first_time_work_done(released, tmp_path):
+    """What the fork server did once (`ready_to_grade`), no student's grading pays for again."""
+    course = tmp_path / "course"
+    shutil.copytree(released.course, course)
+    submit(course, "reference", A, with_answers(release_nb(course, A), reference_answers(source_nb(course, A))))
+    said = pool.call(partial(grade_and_say_what_was_left_to_do, course, A, "reference"))
+    assert said["status"] == GRADED
+    assert said["mapped_before"], "SQLAlchemy still had nbgrader's tables to map"
+    assert said["imported"] == [], "modules every student's grading imported afresh"
+
+
+def test_a_job_run_by_the_fork_server_gives_back_its_result_or_its_error():
+    assert pool.call(partial(sleeps, 0, "someone")) == "someone"
+    with pytest.raises(ValueError, match="workers: must be 1 or more"):
+        pool.call(partial(grade_class, Path("exercises"), "paying_providers", workers=0))

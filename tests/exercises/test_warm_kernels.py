@@ -264,6 +264,31 @@ def test_a_server_whose_grader_dies_without_stopping_it_stops_by_itself():
         time.sleep(0.2)
 
 
+def _warm_servers() -> set[str]:
+    found = subprocess.run(["pgrep", "-f", "coursegrading.warm_kernels .*carepool-warm-"], capture_output=True, text=True)
+    return set(found.stdout.split())
+
+
+def test_a_server_is_started_at_once_and_waited_for_only_when_its_socket_is_needed():
+    before = _warm_servers()
+    with warm_kernels.starting(sandbox.kernel_env()) as ready:
+        assert len(_warm_servers() - before) == 1  # started, though nobody has waited for it yet
+        socket_path = ready()
+        assert Path(socket_path).is_socket()
+        assert ready() == socket_path  # waited for once
+    assert _warm_servers() <= before
+
+
+def test_a_server_that_does_not_start_leaves_every_kernel_cold_saying_so_once(monkeypatch, capsys):
+    monkeypatch.setattr(warm_kernels, "READY", "a word the server never says")
+    with warm_kernels.maybe_starting(True) as ready:
+        assert ready() is None and ready() is None
+    assert capsys.readouterr().err.count("Starting every kernel cold: the warm kernel server did not start") == 1
+    with warm_kernels.maybe_starting(False) as ready:
+        assert ready() is None
+    assert capsys.readouterr().err == ""
+
+
 def test_a_sandbox_is_joined_only_once_its_placeholder_says_it_is_set_up(tmp_path):
     class StillRunning:
         def poll(self):

@@ -32,6 +32,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -245,21 +246,28 @@ def grade_class(course_dir: Path | str, assignment: str, students: Iterable[str]
         raise ValueError(f"workers: must be 1 or more; got {workers!r}")
     if sandbox and scheduler is None:
         sandboxing.check_available()
-    if students is None:
-        submitted = course_dir / "submitted"
-        with_folder = {p.name for p in submitted.iterdir() if p.is_dir()} if submitted.is_dir() else set()
-        students = roster(course_dir, db_url) | with_folder
-    students = sorted(set(students))
-    job = partial(grade_here, course_dir.resolve(), assignment, cell_timeout=cell_timeout, db_url=db_url,
-                  sandbox=sandbox)
-    if scheduler is not None:
-        from coursegrading.distributed import grade_on_cluster
+    with ExitStack() as stack:
+        if scheduler is None:
+            # Both take seconds of imports: started first, they do them while the class is listed.
+            pool.start()
+            warm_server = stack.enter_context(warm_kernels.maybe_starting(sandbox and warm))
+        if students is None:
+            submitted = course_dir / "submitted"
+            with_folder = {p.name for p in submitted.iterdir() if p.is_dir()} if submitted.is_dir() else set()
+            # Listed by a grading process when there is a pool: this one need not import nbgrader (seconds).
+            listed = pool.call(partial(roster, course_dir, db_url)) if scheduler is None else roster(course_dir, db_url)
+            students = listed | with_folder
+        students = sorted(set(students))
+        job = partial(grade_here, course_dir.resolve(), assignment, cell_timeout=cell_timeout, db_url=db_url,
+                      sandbox=sandbox)
+        if scheduler is not None:
+            from coursegrading.distributed import grade_on_cluster
 
-        # Each of the cluster's workers starts its own warm kernel server, on its own machine.
-        by_student = grade_on_cluster(scheduler, job, students, progress, submission_timeout, warm=sandbox and warm)
-    else:
-        with warm_kernels.maybe_running(sandbox and warm) as server:
-            job = partial(job, warm_server=server)
+            # Each of the cluster's workers starts its own warm kernel server, on its own machine.
+            by_student = grade_on_cluster(scheduler, job, students, progress, submission_timeout,
+                                          warm=sandbox and warm)
+        else:
+            job = partial(job, warm_server=warm_server())
             by_student = pool.grade_all(job, students, workers or default_workers(), submission_timeout, progress)
     outcomes = [by_student[student] for student in students]
     status.record(course_dir, assignment, outcomes)

@@ -10,17 +10,19 @@ with a preload), so starting one costs a fork, not nbgrader's import.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import sys
 import time
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing.connection import wait
 from typing import Callable
 
-# What the fork server imports once, so each grading process starts with it loaded.
+# What the fork server imports once, so each grading process starts with it loaded (and its first-time work done).
 PRELOAD = ["nbgrader.converters", "nbgrader.coursedir", "nbgrader.utils", "nbgrader.api",
-           "coursegrading.autograde"]
+           "coursegrading.autograde", "coursegrading.ready_to_grade"]
 
 
 def _context():
@@ -42,14 +44,53 @@ def _main_not_rerun():
         main.__dict__.update(saved)
 
 
-def _grade_in_child(job: Callable, student: str, sender) -> None:
+def start() -> None:
+    """Start the fork server now, without waiting for its imports (seconds), so they overlap other start-up work.
+
+    `grade_all` starts it anyway if it is not running.
+    """
+    _context()
+    with _main_not_rerun():
+        multiprocessing.forkserver.ensure_running()
+
+
+def _run_in_child(job: Callable[[], object], sender) -> None:
     os.setsid()  # its own process group, so a stop reaches everything it started
     try:
-        sender.send(job(student))
-    except BaseException as err:  # reported to the parent as this student's failure, not raised there
+        sender.send(job())
+    except BaseException as err:  # reported to the parent (as this student's failure, when grading)
         sender.send(err)
     finally:
         sender.close()
+
+
+def _started(context, job: Callable[[], object], name: str):
+    """A process forked from the fork server running `job`, and the end of the pipe its result comes on."""
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_run_in_child, args=(job, sender), name=name)
+    with _main_not_rerun():
+        process.start()
+    sender.close()
+    return receiver, process
+
+
+def call(job: Callable[[], object]) -> object:
+    """`job()` run in a process forked from the fork server, where nbgrader is already imported; its result.
+
+    For the grader's own work with nbgrader (listing the class), so that
+    the grader need not import nbgrader itself: seconds, on a busy start.
+    """
+    receiver, process = _started(_context(), job, "grading helper")
+    try:
+        result = receiver.recv()
+    except EOFError:
+        result = RuntimeError(f"the helper process stopped (exit code {process.exitcode})")
+    finally:
+        receiver.close()
+        process.join(30)
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 def _stop(process) -> None:
@@ -83,12 +124,7 @@ def grade_all(job: Callable[[str], object], students: list[str], workers: int, s
         while waiting or running:
             while waiting and len(running) < workers:
                 student = waiting.pop(0)
-                receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_grade_in_child, args=(job, student, sender),
-                                          name=f"grading {student}")
-                with _main_not_rerun():
-                    process.start()
-                sender.close()
+                receiver, process = _started(context, partial(job, student), f"grading {student}")
                 running[receiver] = (student, process, time.monotonic())
             ready = wait(list(running), timeout=1.0)
             for receiver in ready:

@@ -31,15 +31,26 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack, contextmanager
+from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from coursegrading import sandbox
 
 # What a kernel and the course's notebooks import; importing them once is what a warm kernel saves. Named,
 # not imported here: numpy, pandas, Altair and carepool belong to the students' environment, not to grading.
-PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "pandas", "altair", "carepool")
+PRELOAD = (
+    # ipykernel, and what it imports only as it starts (its debugger's own modules are left to the kernel:
+    # imported here, they would print their warnings to the grader's terminal)
+    "ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "IPython.core.completerlib", "IPython.core.debugger",
+    "IPython.core.logger", "IPython.core.oinspect", "IPython.extensions.storemagic", "faulthandler", "psutil",
+    "sqlite3", "tornado.platform.asyncio", "tornado.queues",
+    # the notebooks' imports
+    "numpy", "pandas", "altair", "carepool",
+    # what Altair imports for its first chart of a pandas table, drawn as SVG
+    "narwhals.stable.v1", "narwhals._pandas_like.dataframe", "pandas.core.methods.to_dict", "vl_convert",
+)
 READY = "ready"
 
 
@@ -186,17 +197,26 @@ def _become_kernel(request: dict, joined_user: bool, says: int, output: int) -> 
 # --- the grader's side -------------------------------------------------------------------------
 
 @contextmanager
-def running(env: dict[str, str]) -> Iterator[str]:
-    """A warm kernel server for the time of the `with`: yields its socket's path."""
+def starting(env: dict[str, str]) -> Iterator[Callable[[], str]]:
+    """A warm kernel server started for the time of the `with`, without waiting for its imports (seconds).
+
+    Yields `ready()`: it waits until the server is ready, then returns its
+    socket's path (or raises `WarmKernelUnavailable`), so the grader can do
+    its own start-up work meanwhile.
+    """
     folder = tempfile.mkdtemp(prefix="carepool-warm-")  # 0700: only the instructor can reach the socket
     socket_path = os.path.join(folder, "server")
     server = subprocess.Popen([sys.executable, "-m", "coursegrading.warm_kernels", socket_path], env=env, cwd="/",
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        line = server.stdout.readline().strip()
-        if line != READY:
+
+    @cache
+    def ready() -> str:
+        if server.stdout.readline().strip() != READY:
             raise WarmKernelUnavailable(f"the warm kernel server did not start (exit code {server.poll()})")
-        yield socket_path
+        return socket_path
+
+    try:
+        yield ready
     finally:
         server.kill()
         server.wait()
@@ -205,16 +225,44 @@ def running(env: dict[str, str]) -> Iterator[str]:
 
 
 @contextmanager
-def maybe_running(wanted: bool) -> Iterator[str | None]:
-    """A warm kernel server's socket if `wanted` and it starts, else None (kernels are then started cold)."""
+def running(env: dict[str, str]) -> Iterator[str]:
+    """A warm kernel server for the time of the `with`: yields its socket's path once it is ready."""
+    with starting(env) as ready:
+        yield ready()
+
+
+@contextmanager
+def maybe_starting(wanted: bool) -> Iterator[Callable[[], str | None]]:
+    """Like `starting`, if `wanted`; `ready()` returns None if the server is not wanted or did not start.
+
+    Then kernels are started cold, and the grader is told so once.
+    """
     with ExitStack() as stack:
-        socket_path = None
+        started = None
         if wanted:
             try:
-                socket_path = stack.enter_context(running(sandbox.kernel_env()))
+                started = stack.enter_context(starting(sandbox.kernel_env()))
+            except OSError as err:
+                print(f"Starting every kernel cold: {err}", file=sys.stderr)
+
+        @cache
+        def ready() -> str | None:
+            if started is None:
+                return None
+            try:
+                return started()
             except (OSError, WarmKernelUnavailable) as err:
                 print(f"Starting every kernel cold: {err}", file=sys.stderr)
-        yield socket_path
+                return None
+
+        yield ready
+
+
+@contextmanager
+def maybe_running(wanted: bool) -> Iterator[str | None]:
+    """A warm kernel server's socket if `wanted` and it starts, else None (kernels are then started cold)."""
+    with maybe_starting(wanted) as ready:
+        yield ready()
 
 
 def request_kernel(socket_path: str, sandbox_pid: int, namespaces: dict[str, int], argv: list[str], alive: str,

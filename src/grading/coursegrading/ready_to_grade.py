@@ -1,0 +1,33 @@
+"""What a grading process would otherwise do afresh for every student, done once in the fork server.
+
+Each submission is graded in a process forked from `pool`'s fork server, so
+whatever that server has done, every grading process starts with. Importing
+nbgrader is not all: the first student graded in a fresh process also pays
+for modules nbgrader imports only when it runs, for SQLAlchemy working out
+nbgrader's gradebook tables and for nbformat building its notebook
+validator, about a third of a second each time, measured. Importing this
+module does that work once, so that no grading process repeats it. It
+reads no course and no gradebook: what it leaves is the same for every
+course.
+"""
+
+import codeop  # noqa: F401  (the modules below: what grading one notebook imports on the way)
+import sqlite3  # noqa: F401
+
+import IPython  # noqa: F401
+import ipykernel.connect  # noqa: F401
+import ipykernel.kernelspec  # noqa: F401
+import nbformat
+import nbgrader.api  # noqa: F401  (declares the gradebook's tables, for configure_mappers)
+import sqlalchemy.dialects.sqlite  # noqa: F401
+from sqlalchemy.orm import configure_mappers
+
+import coursegrading.autograde  # noqa: F401  (and through it the rest of coursegrading)
+import coursegrading.finished  # noqa: F401
+import coursegrading.offline  # noqa: F401
+
+# SQLAlchemy works out how nbgrader's classes map to tables at the first query, unless told to now.
+configure_mappers()
+# nbformat compiles a validator for each notebook format the first time it validates one: the current
+# format is what nbgrader writes and what students' notebooks are in.
+nbformat.validate(nbformat.v4.new_notebook())
