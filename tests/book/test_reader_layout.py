@@ -104,3 +104,42 @@ def test_no_chart_or_table_overflows_its_column(built_book, visit, width):
             problems[path] = found
             save_screenshot(page, f"overflow_{width}_{path.replace('/', '_')}")
     assert problems == {}, problems
+
+
+# The elements that reach past the window's right edge and are not inside something that scrolls or clips them.
+PAST_THE_EDGE_JS = """() => {
+  const edge = window.innerWidth + 1;
+  const found = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= edge || el.closest('dialog:not([open])')) continue;
+    let held = false;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible' && up.getBoundingClientRect().right <= edge) { held = true; break; }
+    }
+    if (!held) found.push(`${el.tagName.toLowerCase()}.${el.className}: "${el.textContent.trim().slice(0, 50)}"`);
+  }
+  return found;
+}"""
+
+
+def test_no_page_of_the_book_scrolls_sideways_on_a_phone(built_book, browser, site_url):
+    """A long name in the text (a path, a command) breaks at the column's edge rather than widening the page."""
+    # Every page but the site's front door, which only sends the reader on to the book's first page.
+    pages = sorted(p.relative_to(built_book).as_posix() for p in built_book.rglob("*.html")
+                   if not p.relative_to(built_book).parts[0].startswith("_")
+                   and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8").lower())
+    assert len(pages) > 30  # every chapter, guide and explorer, not a few
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    wide = {}
+    try:
+        for path in pages:
+            page.goto(f"{site_url}/{path}", wait_until="load")
+            page.evaluate("document.fonts.ready")
+            if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+                wide[path] = page.evaluate(PAST_THE_EDGE_JS)[:5]
+                save_screenshot(page, f"sideways_390_{path.replace('/', '_')}")
+    finally:
+        context.close()
+    assert wide == {}, wide

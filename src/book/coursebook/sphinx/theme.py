@@ -21,6 +21,8 @@ course needs and, in two places, markup that does not work:
   the book holds (notebook cells, design components, toggles, copy buttons).
 - Accessibility: the sidebar's search button is named by what it shows
   (``templates/search-button-field.html``, the name the sidebar asks for).
+- Phones: a long name in running text (a path, a command) breaks at the
+  column's edge instead of widening the page (``static/reading.css``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from markupsafe import Markup
 from sphinx.application import Sphinx
 
 TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
 ICON_SCRIPT = re.compile(r'\s*<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>')
 
 
@@ -51,6 +54,8 @@ def without_search_scripts(html: str, pagename: str) -> Markup:
 
 def _configure_theme(app: Sphinx, config) -> None:
     config.templates_path = [str(TEMPLATES), *config.templates_path]
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
     # Read by pydata-sphinx-theme at builder-inited, after this.
     config.html_theme_options.setdefault("navbar_persistent", [])
 
@@ -83,4 +88,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _configure_theme)
     app.connect("builder-inited", _add_filter)
     app.connect("html-page-context", _search_page_without_content_assets, priority=900)
+    app.add_css_file("reading.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
