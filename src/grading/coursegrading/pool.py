@@ -21,8 +21,7 @@ from multiprocessing.connection import wait
 from typing import Callable
 
 # What the fork server imports once, so each grading process starts with it loaded (and its first-time work done).
-PRELOAD = ["nbgrader.converters", "nbgrader.coursedir", "nbgrader.utils", "nbgrader.api",
-           "coursegrading.autograde", "coursegrading.ready_to_grade"]
+PRELOAD = ["coursegrading.ready_to_grade"]
 
 
 def _context():

@@ -1,14 +1,14 @@
 """What a grading process would otherwise do afresh for every student, done once in the fork server.
 
 Each submission is graded in a process forked from `pool`'s fork server, so
-whatever that server has done, every grading process starts with. Importing
-nbgrader is not all: the first student graded in a fresh process also pays
-for modules nbgrader imports only when it runs, for SQLAlchemy working out
-nbgrader's gradebook tables and for nbformat building its notebook
-validator, about a third of a second each time, measured. Importing this
-module does that work once, so that no grading process repeats it. It
-reads no course and no gradebook: what it leaves is the same for every
-course.
+whatever that server has done, every grading process starts with; the
+server imports this module alone. Importing nbgrader is not all: the first
+student graded in a fresh process also pays for modules nbgrader imports
+only when it runs, for SQLAlchemy working out nbgrader's gradebook tables
+and for nbformat building its notebook validator, about a third of a second
+each time, measured. Importing this module does that work once, so that no
+grading process repeats it. It reads no course and no gradebook: what it
+leaves is the same for every course.
 """
 
 import codeop  # noqa: F401  (the modules below: what grading one notebook imports on the way)
@@ -19,6 +19,9 @@ import ipykernel.connect  # noqa: F401
 import ipykernel.kernelspec  # noqa: F401
 import nbformat
 import nbgrader.api  # noqa: F401  (declares the gradebook's tables, for configure_mappers)
+import nbgrader.converters  # noqa: F401  (what `inprocess` grades with)
+import nbgrader.coursedir  # noqa: F401
+import nbgrader.utils  # noqa: F401
 import sqlalchemy.dialects.sqlite  # noqa: F401
 from sqlalchemy.orm import configure_mappers
 
