@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, requests_in_flight, wait_until_quiet
 
 BIN = Path(sys.executable).parent
 
@@ -148,32 +148,14 @@ def visit(browser, site_url):
             "response",
             lambda r: r.status >= 400 and v.console_errors.append(f"HTTP {r.status}: {r.url}"),
         )
-        in_flight = []
-        page.on("request", lambda r: in_flight.append(r))
-        page.on("requestfinished", lambda r: r in in_flight and in_flight.remove(r))
-        page.on("requestfailed", lambda r: r in in_flight and in_flight.remove(r))
+        in_flight = requests_in_flight(page)
         page.goto(f"{site_url}/{path}", wait_until="load")
         if wait_for:
             page.wait_for_selector(wait_for, timeout=20_000)
-        _wait_until_quiet(page, in_flight)
+        wait_until_quiet(page, in_flight)
         return v
 
     yield open_page
     for context in contexts:
         context.close()
-
-
-def _wait_until_quiet(page, in_flight: list) -> None:
-    """Wait until the page has no request in flight.
-
-    Chromium's own "network idle" signal sometimes never comes on a loaded
-    machine for pages whose every request has finished (seen on chart pages
-    with the CPU shared eight ways), so after 10 s the requests are checked
-    directly: none may be left in flight.
-    """
-    try:
-        page.wait_for_load_state("networkidle", timeout=10_000)
-    except Exception:
-        page.wait_for_timeout(500)
-        assert not in_flight, f"requests still in flight: {[r.url for r in in_flight]}"
 

@@ -1,4 +1,5 @@
-"""What several test folders share that is not a fixture: paths and screenshots."""
+"""What several test folders share that is not a fixture: paths, screenshots,
+and waiting for a page to finish loading."""
 
 from __future__ import annotations
 
@@ -27,3 +28,28 @@ def site_pages() -> list[str]:
         for p in SITE.rglob("*.html")
         if p.relative_to(SITE).parts[0] not in ("_static", "_sources", "_images")
     )
+
+
+def requests_in_flight(page) -> list:
+    """A list that holds, at any moment, the page's requests not yet finished."""
+    in_flight = []
+    page.on("request", lambda r: in_flight.append(r))
+    page.on("requestfinished", lambda r: r in in_flight and in_flight.remove(r))
+    page.on("requestfailed", lambda r: r in in_flight and in_flight.remove(r))
+    return in_flight
+
+
+def wait_until_quiet(page, in_flight: list) -> None:
+    """Wait until the page has no request in flight (`in_flight` from requests_in_flight).
+
+    Chromium's own "network idle" signal sometimes never comes on a loaded
+    machine for pages whose every request has finished (seen on chart pages
+    with the CPU shared eight ways, and in CI going from page to page in one
+    tab), so after 10 s the requests are checked directly: none may be left
+    in flight.
+    """
+    try:
+        page.wait_for_load_state("networkidle", timeout=10_000)
+    except Exception:
+        page.wait_for_timeout(500)
+        assert not in_flight, f"requests still in flight: {[r.url for r in in_flight]}"

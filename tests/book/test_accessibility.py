@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.support import ROOT, site_pages
+from tests.support import ROOT, requests_in_flight, site_pages, wait_until_quiet
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -28,12 +28,13 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(built_book, b
     assert AXE.is_file(), "axe-core is missing: `make setup` runs npm ci"
     context = browser.new_context(viewport={"width": width, "height": 844 if width < 500 else 900})
     page = context.new_page()
+    in_flight = requests_in_flight(page)
     found = {}
     try:
         for path in site_pages():
             page.goto(f"{site_url}/{path}", wait_until="load")
             # Charts drawn and index.html's redirect followed before axe looks.
-            page.wait_for_load_state("networkidle", timeout=20_000)
+            wait_until_quiet(page, in_flight)
             problems = serious_violations(page)
             if problems:
                 found[path] = problems
