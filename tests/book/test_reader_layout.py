@@ -123,6 +123,35 @@ PAST_THE_EDGE_JS = """() => {
 }"""
 
 
+# Where a search box's text begins, and where its magnifying glass ends.
+SEARCH_BOX_JS = """form => {
+  const input = form.querySelector('input'), icon = form.querySelector('.fa-magnifying-glass');
+  return {textStarts: input.getBoundingClientRect().left + parseFloat(getComputedStyle(input).paddingLeft),
+          iconEnds: icon.getBoundingClientRect().right};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_search_icon_does_not_cover_what_the_reader_types(built_book, visit, width):
+    # The box that Ctrl+K (or the phone's search button) opens, and the box on the results page.
+    page = visit(CHAPTER, width=width).page
+    page.keyboard.press("Control+k")
+    dialog_box = page.locator("#pst-search-dialog form.bd-search")
+    dialog_box.wait_for(state="visible")
+    page.keyboard.type("pooled budget")
+    found = {"dialog": dialog_box.evaluate(SEARCH_BOX_JS)}
+    save_screenshot(page, f"search_dialog_{width}")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=pooled+budget")
+    results_box = page.locator(".bd-search-container form.bd-search")
+    results_box.wait_for(state="visible")
+    page.wait_for_selector("#search-results li")  # the search found the pages
+    found["results page"] = results_box.evaluate(SEARCH_BOX_JS)
+    save_screenshot(page, f"search_results_{width}")
+    covered = {box: f["iconEnds"] - f["textStarts"] for box, f in found.items() if f["iconEnds"] > f["textStarts"]}
+    assert covered == {}, f"the magnifying glass covers this many pixels of the text: {covered}"
+
+
 def test_no_page_of_the_book_scrolls_sideways_on_a_phone(built_book, browser, site_url):
     """A long name in the text (a path, a command) breaks at the column's edge rather than widening the page."""
     # Every page but the site's front door, which only sends the reader on to the book's first page.

@@ -13,6 +13,10 @@ REQUIRED = ("author", "title", "year")
 VENUE = ("journal", "howpublished", "publisher", "booktitle", "institution")
 # Pages whose citations are checked: the prose pages and the source pages.
 CITING_PAGES = [*text.PROSE_PAGES, *sorted((text.BOOK / "sources").glob("*.md")), text.BOOK / "bibliography.md"]
+# The timeline's events, each citing a key of the bibliography.
+TIMELINE_DATA = text.ROOT / "src" / "book" / "coursebook" / "data" / "timeline.yaml"
+# Where the model's corpus records say how each source was dated and read.
+CORPUS_RECORDS = text.ROOT / "src" / "model" / "carepool" / "corpus" / "records.yaml"
 # Keys a generator makes up from author and year (e.g. "WhoHtBudgetcteam26"),
 # as against keys a reader can read: lower-case words and digits joined by
 # hyphens.
@@ -34,9 +38,7 @@ def fields(body: str) -> dict[str, str]:
 
 def cited_everywhere() -> dict[str, set[str]]:
     cited = {page.name: set(text.cite_keys(text.read(page))) for page in CITING_PAGES if page.exists()}
-    timeline = text.ROOT / "src" / "carepool" / "data" / "timeline.yaml"
-    if timeline.exists():
-        cited["timeline.yaml"] = set(re.findall(r"^\s*cite:\s*(\S+)\s*$", text.read(timeline), re.MULTILINE))
+    cited["timeline.yaml"] = set(re.findall(r"^\s*cite:\s*(\S+)\s*$", text.read(TIMELINE_DATA), re.MULTILINE))
     return cited
 
 
@@ -72,3 +74,13 @@ def test_nothing_cites_the_course_fact_file():
         body = text.read(page)
         assert "course-facts" not in body, page.name
         assert not re.search(r"fact file|checked facts", body, re.IGNORECASE), page.name
+
+
+def test_the_timeline_cites_the_bibliography():
+    assert len(cited_everywhere()["timeline.yaml"]) > 10
+
+
+def test_no_claim_rests_on_an_encyclopaedia_anyone_can_edit():
+    # A wiki page changes under its citation; cite the publication it cites.
+    for page in [*CITING_PAGES, text.BIBLIOGRAPHY, TIMELINE_DATA, CORPUS_RECORDS]:
+        assert not re.search(r"wikipedia", text.read(page), re.IGNORECASE), page.name
