@@ -172,3 +172,67 @@ def test_no_page_of_the_book_scrolls_sideways_on_a_phone(built_book, browser, si
     finally:
         context.close()
     assert wide == {}, wide
+
+
+# The numbers and words in the page's tables that the browser has broken across two lines
+# (code is let break anywhere: a parameter name can be wider than a phone).
+BROKEN_IN_TABLES_JS = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const holder = node.parentElement;
+    if (!holder.closest('table') || holder.closest('code') || !holder.getClientRects().length) continue;
+    for (const m of node.textContent.matchAll(/\\d[\\d,.]*\\d%?|[A-Za-z]{2,}/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) found.push(m[0]);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 768])
+def test_no_number_or_word_in_a_table_is_broken_across_lines_on_a_phone_or_tablet(
+        built_book, browser, site_url, width):
+    pages = [p.relative_to(built_book).as_posix() for p in built_book.rglob("*.html")
+             if not p.relative_to(built_book).parts[0].startswith("_") and "<table" in p.read_text(encoding="utf-8")]
+    assert len(pages) > 5  # the chapters' tables, the model reference, the timeline, the explorers' snapshots
+    context = browser.new_context(viewport={"width": width, "height": 844 if width < 500 else 900})
+    page = context.new_page()
+    broken = {}
+    try:
+        for path in sorted(pages):
+            page.goto(f"{site_url}/{path}", wait_until="load")
+            page.evaluate("document.fonts.ready")
+            found = page.evaluate(BROKEN_IN_TABLES_JS)
+            if found:
+                broken[path] = found[:8]
+                save_screenshot(page, f"broken_in_table_{width}_{path.replace('/', '_')}")
+    finally:
+        context.close()
+    assert broken == {}, broken
+
+
+def test_on_a_phone_a_table_is_read_one_row_at_a_time(built_book, visit):
+    """Each cell under its column's name on a phone; the same table a grid on a laptop."""
+    shown = {}
+    for width in (390, 1366):
+        page = visit("book/timeline.html", width=width).page
+        table = page.locator("article table").first
+        first_row = table.locator("tbody tr").first
+        cells = first_row.locator("td")
+        shown[width] = {
+            "header visible": table.locator("thead").bounding_box()["height"] > 1,
+            "cells side by side": cells.nth(0).bounding_box()["y"] == cells.nth(1).bounding_box()["y"],
+            "labels": [cells.nth(i).evaluate("c => getComputedStyle(c, '::before').content")
+                       for i in range(cells.count())],
+        }
+        first_row.scroll_into_view_if_needed()
+        save_screenshot(page, f"timeline_table_{width}")
+    assert shown[390]["header visible"] is False and shown[390]["cells side by side"] is False
+    assert shown[390]["labels"] == ['"Date"', '"Event"', '"What happened"', '"Theme"']
+    assert shown[1366]["header visible"] is True and shown[1366]["cells side by side"] is True
+    assert set(shown[1366]["labels"]) == {"none"}

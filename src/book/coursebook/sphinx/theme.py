@@ -22,7 +22,8 @@ course needs and, in two places, markup that does not work:
 - Accessibility: the sidebar's search button is named by what it shows
   (``templates/search-button-field.html``, the name the sidebar asks for).
 - Phones: a long name in running text (a path, a command) breaks at the
-  column's edge instead of widening the page (``static/reading.css``).
+  column's edge instead of widening the page (``static/reading.css``), and a
+  table of three or more columns is read one row at a time (``static/table-labels.js``).
 """
 
 from __future__ import annotations
@@ -89,4 +90,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _add_filter)
     app.connect("html-page-context", _search_page_without_content_assets, priority=900)
     app.add_css_file("reading.css")
+    app.add_js_file("table-labels.js", defer="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
