@@ -236,3 +236,18 @@ def test_on_a_phone_a_table_is_read_one_row_at_a_time(built_book, visit):
     assert shown[390]["labels"] == ['"Date"', '"Event"', '"What happened"', '"Theme"']
     assert shown[1366]["header visible"] is True and shown[1366]["cells side by side"] is True
     assert set(shown[1366]["labels"]) == {"none"}
+
+
+
+def test_a_table_a_live_widget_redraws_is_read_one_row_at_a_time_too(built_book, visit):
+    # A live widget sets its table's HTML afresh on every change; do the same to the snapshot's table.
+    page = visit("notebooks/sharing_risk.html", width=390).page
+    table = page.locator(".carepool-widget-snapshot table.carepool-table").first.element_handle()
+    holder = table.evaluate_handle("t => t.parentElement")
+    assert holder.evaluate("h => h.querySelector('table').classList.contains('stacks-on-phone')")
+    holder.evaluate("""h => { h.innerHTML = h.querySelector('table').outerHTML
+                                 .replace(/ (class|role|data-label)="[^"]*"/g, ''); }""")
+    page.wait_for_function("h => h.querySelector('table').classList.contains('stacks-on-phone')", arg=holder)
+    first = holder.as_element().query_selector("tbody td")
+    assert first.evaluate("c => getComputedStyle(c, '::before').content") == '"scenario"'
+    assert first.evaluate("c => getComputedStyle(c).display") == "block"
