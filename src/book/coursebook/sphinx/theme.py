@@ -23,7 +23,8 @@ course needs and, in two places, markup that does not work:
   (``templates/search-button-field.html``, the name the sidebar asks for).
 - Phones: a long name in running text (a path, a command) breaks at the
   column's edge instead of widening the page (``static/reading.css``), and a
-  table of three or more columns is read one row at a time (``static/table-labels.js``).
+  table of three or more columns that does not fit is read one row at a time
+  (``static/table-labels.js``).
 """
 
 from __future__ import annotations

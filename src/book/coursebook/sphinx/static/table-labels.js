@@ -1,13 +1,16 @@
-// On a phone a table of three or more columns cannot be read as a grid: its columns are a few
-// letters wide, so words and numbers break mid-way, or it is wider than the screen, and a widget's
-// snapshot is inert, so its table could not even be scrolled. reading.css shows such a table one
-// row at a time, each cell under its column's name. This script gives each cell that name
-// (data-label) and keeps the table's roles for screen readers, which a table shown as blocks can
-// lose. A live widget redraws its table on every change, so new tables are labelled as they come.
+// A table of three or more columns that cannot be read as a grid, on a phone or wherever it is
+// wider than its column, is shown one row at a time, each cell under its column's name
+// (reading.css, class "stacked"). As a grid its columns would be a few letters wide, or it would
+// scroll, and a widget's snapshot is inert, so its table could not even be scrolled. This script
+// gives each cell its column's name (data-label) and keeps the table's roles for screen readers,
+// which a table shown as blocks can lose. A live widget redraws its table on every change, so new
+// tables are labelled as they come; every table is fitted again when the window changes size.
 (function () {
+  var phone = window.matchMedia("(max-width: 600px)");
+
   function label(table) {
     var heads = table.querySelectorAll("thead tr:last-child th");
-    if (heads.length < 3 || table.classList.contains("stacks-on-phone")) return;
+    if (heads.length < 3 || table.classList.contains("has-cell-labels")) return;
     var names = Array.prototype.map.call(heads, function (th) { return th.textContent.trim(); });
     table.setAttribute("role", "table");
     table.querySelectorAll("thead, tbody").forEach(function (group) { group.setAttribute("role", "rowgroup"); });
@@ -19,8 +22,17 @@
         if (names[i]) cell.setAttribute("data-label", names[i]);
       });
     });
-    table.classList.add("stacks-on-phone");
+    table.classList.add("has-cell-labels");
+    fit(table);
   }
+
+  // Measured as a grid: stacked on a phone, or if the grid is wider than the column.
+  function fit(table) {
+    table.classList.remove("stacked");
+    if (phone.matches || table.offsetWidth > table.parentElement.clientWidth + 1) table.classList.add("stacked");
+  }
+
+  function fitAll() { document.querySelectorAll(".bd-article table.has-cell-labels").forEach(fit); }
 
   document.addEventListener("DOMContentLoaded", function () {
     var article = document.querySelector(".bd-article");
@@ -35,5 +47,12 @@
         });
       });
     }).observe(article, { childList: true, subtree: true });
+    var pending = false;
+    window.addEventListener("resize", function () {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; fitAll(); });
+    });
+    if (document.fonts) document.fonts.ready.then(fitAll);
   });
 })();
