@@ -22,7 +22,8 @@ course needs and, in two places, markup that does not work:
 - Accessibility: the sidebar's search button is named by what it shows
   (``templates/search-button-field.html``, the name the sidebar asks for).
 - Phones: a long name in running text (a path, a command) breaks at the
-  column's edge instead of widening the page (``static/reading.css``), and a
+  column's edge instead of widening the page, a word in a table only at its
+  column's edge (``static/reading.css``), and a
   table of three or more columns that does not fit is read one row at a time
   (``static/table-labels.js``).
 """
