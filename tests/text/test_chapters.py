@@ -46,8 +46,12 @@ def test_each_chapter_opens_with_learning_outcomes(chapter):
     assert len(outcomes) >= 3
 
 
-def test_each_chapter_argues_in_1500_to_3000_words(chapter):
-    assert 1500 <= text.words(text.argument(chapter)) <= 3000
+def test_each_chapter_argues_in_1500_to_3600_words(chapter):
+    # The ceiling was 3,000 until the course was brought up to 2026: the
+    # systems and evidence chapters now carry dated updates and the evidence
+    # since 2019, and a comparison table gained a column. A chapter longer
+    # than this should be split, not trimmed of its dates and sources.
+    assert 1500 <= text.words(text.argument(chapter)) <= 3600
 
 
 def test_each_chapter_reads_a_primary_source_closely(chapter):

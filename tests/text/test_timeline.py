@@ -1,4 +1,4 @@
-"""The timeline: dated, cited events from 1989 to 2022, and its chart."""
+"""The timeline: dated, cited events from 1989 to 2027, and its chart."""
 
 import pandas as pd
 import pytest
@@ -37,9 +37,9 @@ def test_every_event_has_a_date_and_a_citation_in_the_bibliography(events):
     assert set(events["cite"]) <= set(text.bibliography_keys())
 
 
-def test_the_events_run_from_1989_to_2022_in_date_order(events):
+def test_the_events_run_from_1989_to_2027_in_date_order(events):
     assert events["year"].min() == FIRST_YEAR == 1989
-    assert events["year"].max() == LAST_YEAR == 2022
+    assert events["year"].max() == LAST_YEAR == 2027
     assert events["date"].is_monotonic_increasing
 
 
@@ -67,7 +67,7 @@ def test_an_event_without_a_citation_is_rejected_naming_the_field():
 
 
 def test_a_date_outside_the_course_period_is_rejected_naming_the_range():
-    with pytest.raises(TimelineError, match="1989 to 2022"):
+    with pytest.raises(TimelineError, match="1989 to 2027"):
         events_from_records([good_event(date="1948-07-05")])
 
 

@@ -1,4 +1,4 @@
-"""The course timeline, 1989-2022: dated, cited events and an interactive chart.
+"""The course timeline, 1989-2027: dated, cited events and an interactive chart.
 
 Events live in ``data/timeline.yaml`` (data, not code). Each has a date as
 precise as its source allows ("YYYY", "YYYY-MM" or "YYYY-MM-DD"), a title, a
@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 
 FIRST_YEAR = 1989
-LAST_YEAR = 2022
+LAST_YEAR = 2027
 REQUIRED_FIELDS = ("date", "title", "description", "theme", "cite")
 
 _DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -144,7 +144,7 @@ def timeline_chart(events: pd.DataFrame | None = None) -> alt.Chart:
     pick_event = alt.selection_point(fields=["title"], on="click", name="event_pick", empty=False)
 
     return (
-        alt.Chart(data, title=alt.TitleParams(["Who holds the budget?", "Events 1989-2022"], anchor="start"))
+        alt.Chart(data, title=alt.TitleParams(["Who holds the budget?", f"Events {FIRST_YEAR}-{LAST_YEAR}"], anchor="start"))
         .mark_circle(size=170, stroke="black")
         .encode(
             x=alt.X("date:T", title="Year", scale=alt.Scale(domain=years),
