@@ -15,7 +15,7 @@ def chapter(request):
     return text.read(request.param)
 
 
-def test_the_seven_chapters_of_the_course_are_there():
+def test_the_eight_chapters_of_the_course_are_there():
     assert CHAPTER_NAMES == sorted(
         [
             "markets_and_commissioners.md",
@@ -24,6 +24,7 @@ def test_the_seven_chapters_of_the_course_are_there():
             "integrated_care_systems.md",
             "pooling_the_pot.md",
             "redesigning_commissioning.md",
+            "integrated_health_organisations.md",
             "does_integration_save_money.md",
         ]
     )
@@ -37,6 +38,11 @@ def test_every_chapter_is_in_the_course_part_of_the_table_of_contents():
     # The system of 2022 follows the systems it put on a statutory footing.
     assert listed.index("book/chapters/integrated_care_systems") == (
         listed.index("book/chapters/systems_not_organisations") + 1
+    )
+    # The reforms of 2025-2027 come after the arrangements they change and
+    # before the evidence chapter, which weighs the results they cite.
+    assert listed.index("book/chapters/integrated_health_organisations") == (
+        listed.index("book/chapters/does_integration_save_money") - 1
     )
 
 
