@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from carepool.arrangements import (AccountableCareSystem, EnglishACO, FourPots, IntegratedCareBoard, PooledFund,
-                                   SharedSavingsACO, SILO_ORGANISATIONS, Silos)
+from carepool.arrangements import (AccountableCareSystem, EnglishACO, FourPots, IntegratedCareBoard,
+                                   IntegratedHealthOrganisation, PooledFund, SharedSavingsACO, SILO_ORGANISATIONS,
+                                   Silos)
 from carepool.levers import lever
 from carepool.place import SERVICES, Links, Place, ServiceLine
 
@@ -64,7 +65,10 @@ arrangements = st.one_of(
     st.builds(SharedSavingsACO, track=st.sampled_from([1, 2]), quality_score=fractions,
               sequestration=st.booleans()),
     st.just(FourPots()),
-    st.builds(IntegratedCareBoard, section75_fraction=fractions),
+    st.builds(IntegratedCareBoard, section75_fraction=fractions, payment_rule=st.sampled_from(["2025/26", "2019/20"])),
+    st.builds(IntegratedHealthOrganisation, capitation_margin=st.floats(-0.5, 0.5, **finite), risk_share=fractions,
+              general_practice=st.sampled_from(["subcontract", "icb"]),
+              community_services=st.sampled_from(["subcontract", "in_house"]), section75_fraction=fractions),
 )
 
 

@@ -12,7 +12,7 @@ from carepool.simulation import settle, simulate
 
 
 def test_every_arrangement_can_be_picked_by_name_and_inspected():
-    assert arrangement_names() == ["silos", "acs", "section75", "aco", "mssp", "four_pots", "icb"]
+    assert arrangement_names() == ["silos", "acs", "section75", "aco", "mssp", "four_pots", "icb", "iho"]
     for name in arrangement_names():
         a = arrangement(name)
         text = a.describe()
@@ -140,11 +140,29 @@ def test_four_pots_pool_within_a_pot_and_not_across():
     assert b.surplus("continuing_care_pot").std() > a.surplus("continuing_care_pot").std()
 
 
-def test_under_the_icb_the_trust_is_paid_its_plan_and_a_fifth_of_the_price_either_side():
-    """Aligned payment: the acute trust's income is the planned activity at full price plus 20% of the
-    price for each admission above or below plan (before the system's netting)."""
+def test_under_the_icb_by_default_elective_care_is_paid_per_admission_and_emergency_care_is_fixed():
+    """The 2025/26 rule: the acute trust's income (before the system's netting) is every elective
+    admission at its full price plus the planned emergency admissions at full price, whatever the
+    emergency demand turns out to be."""
     place = default_place()
     icb = arrangement("icb")
+    assert icb.payment_rule == "2025/26"
+    care_ = care(place, draw_shocks(place, 500, place.years, 3))
+    books = icb.contracts(place, care_)
+    expected = (place.lines["elective"].unit_cost * care_.activity["elective"]
+                + place.lines["emergency"].unit_cost * care_.expected["emergency"])
+    np.testing.assert_allclose(books.books["acute_trust"]["income"], expected, rtol=1e-12)
+    # So, in any one year, its income less the elective payments is the same whatever the emergency demand.
+    rest = books.books["acute_trust"]["income"] - place.lines["elective"].unit_cost * care_.activity["elective"]
+    assert care_.activity["emergency"].std(axis=0).min() > 0
+    np.testing.assert_allclose(rest.std(axis=0), 0.0, atol=1e-6)
+
+
+def test_under_the_icb_with_the_2019_20_rule_the_trust_is_paid_its_plan_and_a_fifth_of_the_price_either_side():
+    """The blended payment, kept for history: the acute trust's income is the planned activity at full
+    price plus 20% of the price for each admission above or below plan (before the system's netting)."""
+    place = default_place()
+    icb = arrangement("icb", payment_rule="2019/20")
     shocks = draw_shocks(place, 500, place.years, 3)
     care_ = care(place, shocks)
     books = icb.contracts(place, care_)
@@ -186,3 +204,17 @@ def test_the_four_pot_docstring_quotes_source_004_word_for_word():
     assert len(quoted) == 3
     for q in quoted:
         assert q in source, q
+
+
+def test_the_payment_rule_moves_risk_between_icb_and_trust_but_netting_undoes_it():
+    """Before netting, the 2025/26 rule leaves emergency demand with the trust and elective demand with the
+    ICB, unlike the blended payment; after the NHS system nets, each member's position is the same under
+    either rule, since payments inside the system cancel in its total."""
+    place = default_place()
+    care_ = care(place, draw_shocks(place, 300, place.years, 5))
+    now, then = arrangement("icb", payment_rule="2025/26"), arrangement("icb", payment_rule="2019/20")
+    assert not np.allclose(now.contracts(place, care_).surplus("acute_trust"),
+                           then.contracts(place, care_).surplus("acute_trust"))
+    settled_now, settled_then = now.settle(place, care_), then.settle(place, care_)
+    for org in settled_now.books:
+        np.testing.assert_allclose(settled_now.surplus(org), settled_then.surplus(org), rtol=1e-9, atol=1e-3)

@@ -168,3 +168,31 @@ def test_bad_values_are_not_silently_clipped():
     """A rate of 1.3 is an error, not a rate of 1."""
     with pytest.raises(ModelInputError):
         arrangement("mssp", quality_score=1.3)
+
+
+def test_bad_options_of_the_integrated_health_organisation_are_refused_by_name_and_range():
+    with raises("risk_share", "from 0 to 1"):
+        arrangement("iho", risk_share=1.5)
+    with raises("risk_share", "from 0 to 1"):
+        arrangement("iho", risk_share=-0.1)
+    with raises("capitation_margin", "from -0.5 to 0.5"):
+        arrangement("iho", capitation_margin=0.6)
+    with raises("general_practice", "'subcontract'"):
+        arrangement("iho", general_practice="gp_federation")
+    with raises("community_services", "'in_house'"):
+        arrangement("iho", community_services="outsourced")
+    with raises("section75_fraction", "from 0 to 1"):
+        arrangement("iho", section75_fraction=2)
+    with raises("iho option", "'risk_share'"):
+        arrangement("iho", risk_sharing=0.5)
+
+
+def test_an_unknown_payment_rule_or_activity_type_is_refused_by_name():
+    with raises("payment_rule", "'2025/26'"):
+        arrangement("icb", payment_rule="2023/24")
+    with raises("rule", "'2019/20'"):
+        payments.nhs_payment_scheme(10, 10, 100.0, "elective", rule="2010/11")
+    with raises("activity_type", "'urgent_and_emergency'"):
+        payments.nhs_payment_scheme(10, 10, 100.0, "maternity")
+    with raises("planned", "0 or more"):
+        payments.nhs_payment_scheme(10, -1, 100.0, "urgent_and_emergency")

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 
 from carepool import ModelInputError, arrangement, arrangement_names, default_place
 from carepool.arrangements import POOLED_FUND, SILO_ORGANISATIONS
-from carepool.care import care, no_shocks
+from carepool.care import care, draw_shocks, no_shocks
 from carepool.flows import OUTSIDE, PENNY, SHARE, flows_of, money_flows
 from carepool.ledger import Ledger
 from carepool.place import (ACUTE_TRUST, COMMUNITY_PROVIDER, GP_PRACTICES, LOCAL_AUTHORITY, NHS_COMMISSIONER,
@@ -158,6 +158,39 @@ def test_shared_savings_pay_fee_for_service_and_no_savings_in_an_expected_year()
     # Expected activity at tariff is the benchmark itself, so there are no savings to share.
     fee_for_service = sum(expected.expected_cost[s][0] for s in NHS_SERVICES)
     assert [(e.payer, e.amount) for e in flows.edges if e.payee == "aco"] == [(C, pytest.approx(fee_for_service))]
+
+
+def test_under_the_iho_the_icb_pays_one_capitated_budget_and_the_iho_pays_its_subcontractors():
+    flows = money_flows("iho")
+    paid = {(e.payer, e.payee) for e in flows.edges if e.kind == "payment"}
+    assert paid == {("icb", "iho"), ("iho", GP_PRACTICES), ("iho", COMMUNITY_PROVIDER)}
+    assert ACUTE_TRUST not in flows.parties and C not in flows.parties   # the IHO is the hospital's trust
+
+
+@pytest.mark.parametrize("options", [
+    {"risk_share": 0.4, "section75_fraction": 0.3},
+    {"general_practice": "icb", "community_services": "in_house", "capitation_margin": -0.02},
+    {"risk_share": 1.0, "capitation_margin": 0.05, "section75_fraction": 1.0},
+])
+def test_the_iho_ledger_equals_its_flows_in_a_bad_year_with_every_option(options):
+    """Under shocks (draw 3, year 4 of a seeded run) with the risk share and the pool both moving money:
+    the edges net to the ledger's transfers and every organisation's flows add up to its surplus."""
+    place = default_place()
+    chosen = arrangement("iho", **options)
+    ledger = chosen.settle(place, care(place, draw_shocks(place, 5, place.years, 21), 2e6, "community"))
+    flows = flows_of(ledger, chosen, draw=3, year=4)
+    recorded, drawn = defaultdict(float), defaultdict(float)
+    for t in ledger.transfers:
+        recorded[(t.payer, t.payee)] += float(t.amount[3, 3])
+        recorded[(t.payee, t.payer)] -= float(t.amount[3, 3])
+    for e in flows.edges:
+        drawn[(e.payer, e.payee)] += e.amount
+        drawn[(e.payee, e.payer)] -= e.amount
+    for pair in set(recorded) | set(drawn):
+        assert drawn[pair] == pytest.approx(recorded[pair], abs=tolerance(flows)), pair
+    assert_money_is_moved_never_made(flows)
+    if options.get("risk_share", 0) > 0:
+        assert SHARE in flows.parties
 
 
 # --- for every arrangement the model has, and any place ---------------------------

@@ -138,3 +138,64 @@ def test_aligned_payments_variable_share_is_the_cited_blended_payment_rate():
     assert default("payments.aligned_payment_variable_rate") == 0.2
     p = load_parameters()["payments.aligned_payment_variable_rate"]
     assert any("2019/20 National Tariff Payment System" in r.get("citation", "") for r in p.references)
+
+
+# --- the NHS Payment Scheme by activity type ---------------------------------------------------
+
+def test_under_the_2025_26_rule_each_elective_admission_earns_its_full_price():
+    """The variable element pays elective activity at 100% of the unit price: every admission, from the
+    first, with no fixed element, so the plan does not matter."""
+    activity = np.array([0.0, 9_000.0, 10_000.0, 12_000.0])
+    for plan in (0.0, 10_000.0, 20_000.0):
+        np.testing.assert_allclose(payments.nhs_payment_scheme(activity, plan, 3684.0, "elective"),
+                                   3684.0 * activity)
+
+
+def test_under_the_2025_26_rule_urgent_and_emergency_care_is_a_fixed_sum_for_the_plan():
+    activity = np.array([0.0, 25_000.0, 30_000.0, 40_000.0])
+    np.testing.assert_allclose(payments.nhs_payment_scheme(activity, 30_000.0, PRICE, "urgent_and_emergency"),
+                               np.full(4, PRICE * 30_000.0))
+
+
+def test_the_2019_20_rule_is_the_blended_payment_on_both_types_of_activity():
+    activity = np.array([8_000.0, 10_000.0, 12_000.0])
+    for kind in ("elective", "urgent_and_emergency"):
+        np.testing.assert_allclose(payments.nhs_payment_scheme(activity, 10_000.0, PRICE, kind, rule="2019/20"),
+                                   payments.aligned_payment(activity, 10_000.0, PRICE, 0.2))
+
+
+def test_the_payment_rules_by_hand():
+    """A hand-worked year under the rules as the NHS Payment Scheme states them (2025/26: "Almost all
+    elective activity is included in the variable element and paid for using 100% of NHSPS unit
+    prices"; urgent and emergency care in the fixed element) and under the 2019/20 blended payment
+    (a fixed element for plan, 20% of price either side). Prices are the model's reference costs.
+
+    An acute trust plans 10,000 elective admissions at £3,684 and delivers 10,500, and plans 30,000
+    emergency admissions at £1,590 and delivers 31,000.
+
+    2025/26: elective 10,500 x £3,684 = £38,682,000; emergency fixed 30,000 x £1,590 = £47,700,000;
+    together £86,382,000. The 1,000 emergency admissions above plan earn nothing more.
+    2019/20: elective 10,000 x £3,684 + 0.2 x £3,684 x 500 = £36,840,000 + £368,400 = £37,208,400;
+    emergency 30,000 x £1,590 + 0.2 x £1,590 x 1,000 = £47,700,000 + £318,000 = £48,018,000;
+    together £85,226,400.
+    """
+    pay = payments.nhs_payment_scheme
+    assert pay(10_500, 10_000, 3684.0, "elective") == pytest.approx(38_682_000)
+    assert pay(31_000, 30_000, 1590.0, "urgent_and_emergency") == pytest.approx(47_700_000)
+    assert pay(10_500, 10_000, 3684.0, "elective", rule="2019/20") == pytest.approx(37_208_400)
+    assert pay(31_000, 30_000, 1590.0, "urgent_and_emergency", rule="2019/20") == pytest.approx(48_018_000)
+    # A year below plan: 9,500 elective and 29,000 emergency admissions.
+    # 2025/26: 9,500 x £3,684 = £34,998,000 and still £47,700,000 for emergencies.
+    # 2019/20: £36,840,000 - £368,400 = £36,471,600 and £47,700,000 - £318,000 = £47,382,000.
+    assert pay(9_500, 10_000, 3684.0, "elective") == pytest.approx(34_998_000)
+    assert pay(29_000, 30_000, 1590.0, "urgent_and_emergency") == pytest.approx(47_700_000)
+    assert pay(9_500, 10_000, 3684.0, "elective", rule="2019/20") == pytest.approx(36_471_600)
+    assert pay(29_000, 30_000, 1590.0, "urgent_and_emergency", rule="2019/20") == pytest.approx(47_382_000)
+
+
+def test_the_2025_26_rule_is_the_default_and_cites_the_payment_scheme():
+    assert default("arrangements.icb.payment_rule") == "2025/26"
+    p = load_parameters()["arrangements.icb.payment_rule"]
+    assert any("2025/26 NHS Payment Scheme" in r.get("citation", "") and r.get("year") == 2025
+               for r in p.references)
+    assert any("100% of NHSPS unit prices" in r.get("citation", "") for r in p.references)

@@ -29,7 +29,7 @@ def pocket(place):
 
 
 def test_the_wrong_pocket_covers_every_arrangement(pocket):
-    assert set(pocket["arrangement"]) == {"silos", "acs", "section75", "aco", "mssp", "four_pots", "icb"}
+    assert set(pocket["arrangement"]) == {"silos", "acs", "section75", "aco", "mssp", "four_pots", "icb", "iho"}
 
 
 def test_arrangements_only_decide_who_gets_the_net_saving(pocket, place):

@@ -69,3 +69,21 @@ def test_every_dollar_in_the_reference_page_opens_or_closes_maths():
     stray = [child.content for token in tokens if token.type == "inline"
              for child in token.children or [] if child.type == "text" and re.search(r"\$(?!\d)", child.content)]
     assert stray == []
+
+
+def test_the_reference_page_names_and_cites_each_iho_assumption_and_works_the_payment_rule():
+    from carepool import payments
+    from carepool.parameters import default
+
+    page = markdown()
+    section = page.split("## The integrated health organisation: its assumptions and their sources")[1]
+    section = section.split("\n## ")[0]
+    for option in ("capitation_margin", "general_practice", "community_services", "risk_share",
+                   "section75_fraction"):
+        row = next(line for line in section.splitlines() if f"`iho.{option}`" in line)
+        assert "NHS England" in row or "Hempsons" in row or "Illustrative:" in row, option
+    assert "a contract-based delivery mechanism, not a new type of organisation" in " ".join(section.split())
+    worked = page.split("## Paying NHS trusts by activity type")[1].split("\n## ")[0]
+    el = default("services.elective.unit_cost")
+    assert f"£{float(payments.nhs_payment_scheme(10_500, 10_000, el, 'elective')):,.0f}" in worked
+    assert "£86,382,000" in worked and "£85,226,400" in worked  # the sums worked by hand

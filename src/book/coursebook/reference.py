@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from carepool.arrangements import REGISTRY, arrangement
+from carepool import payments
+from carepool.arrangements import ICB, IHO, REGISTRY, arrangement
 from carepool.corpus.texts import text as source_text
 from carepool.levers import all_levers, lever
 from carepool.parameters import PARAMETER_FILES, Parameter, default, load_parameters
 from carepool.place import default_place
+from carepool.questions import risk_summary
 from carepool.simulation import settle
 
 PURPOSE = """
@@ -59,10 +61,14 @@ INVARIANTS = """
 - **Pooling lowers risk when shares follow budgets:** with equal volatility per
   pound of budget and budget-proportional shares, no partner's variance rises.
 - **Runs repeat:** with a fixed seed, results are identical run to run.
+- **The integrated health organisation keeps what it does not share:** with
+  risk share $r$ it ends with $(1 - r)$ of its position and the ICB gains
+  the rest; the transfer only moves money.
 - **Bad input is refused, never clipped:** a value outside its lever's bounds,
-  shares that do not sum to 1, an unknown service or arrangement, a track
-  other than 1 or 2, a quality score above 1 or fewer than 5,000 assigned
-  beneficiaries raises an error naming the field and the allowed range.
+  shares that do not sum to 1, an unknown service, arrangement, payment rule
+  or activity type, a track other than 1 or 2, a quality score above 1, fewer
+  than 5,000 assigned beneficiaries, or an IHO risk share outside 0 to 1
+  raises an error naming the field and the allowed range.
 - **One table of levers:** validation, the widget sliders and the explorers'
   grids all read the same bounds, explore ranges and steps.
 - **No model arithmetic outside the model:** the chart and widget modules only
@@ -148,6 +154,19 @@ $$
 
 so $v = 1$ is the tariff and $v = 0$ a block contract for the plan.
 
+**The NHS Payment Scheme by activity type** (`payments.nhs_payment_scheme`,
+the ICB's `payment_rule`). Under the 2025/26 rule elective activity is paid
+through the variable element at 100% of the unit price and urgent and
+emergency care through the fixed element:
+
+$$
+\text{elective} = p_{\text{el}}\, A_{\text{el}}, \qquad
+\text{urgent and emergency} = p_{\text{em}}\, A_{P,\text{em}},
+$$
+
+with the plan $A_P$ the year's expected activity. Under the 2019/20 rule both
+are the blended payment above, with $v = 20\%$.
+
 **Medicare shared savings** (42 CFR 425.604 and 425.606). With benchmark
 $S_0$ and expenditure $S$ for the ACO's $n$ assigned beneficiaries, savings
 are $S_0 - S$. On track 1 the minimum savings rate $m(n)$ runs from 3.9% at
@@ -202,7 +221,27 @@ financial duty. The system's position is the sum of its members',
 $s_{\text{NHS}} = s_{\text{ICB}} + s_{\text{acute}} + s_{\text{community}}$,
 and each member ends with its budget share of it (a risk share as above,
 among the members only). The council keeps its own position, apart from any
-section 75 pool beside the ICB.
+section 75 pool beside the ICB. Payments between members cancel in the
+system's total, so the payment rule moves risk between the ICB and the trust
+before netting (under the 2025/26 rule the trust bears emergency demand and
+the ICB elective demand) but leaves every member's netted position the same.
+
+**The integrated health organisation.** The ICB pays the IHO a capitated
+budget for the NHS lines $S$ in its contract (all four, or all but general
+practice), at the year's expected cost per head times $1 + m$ for a margin
+$m$:
+
+$$
+K_t = N \cdot \frac{(1 + m) \sum_{s \in S} \bar{C}_{s,t}}{N} = (1 + m) \sum_{s \in S} \bar{C}_{s,t}.
+$$
+
+The IHO pays general practice by capitation and a subcontracted community
+provider a fixed sum (its expected cost plus any upstream investment in
+community services), and bears the cost of the hospital's care and delayed
+discharges (and of community services, if it runs them in house). With
+position $s_{\text{IHO}}$ after any section 75 pool beside it, a risk share $r$
+moves $r\, s_{\text{IHO}}$ to the ICB, so the IHO ends with
+$(1 - r)\, s_{\text{IHO}}$.
 
 **Money is moved, never made.** Payments are one organisation's cost and
 another's income, so in every arrangement, year and draw
@@ -347,6 +386,96 @@ specialist pot. The model does not split emergency care between the three.
 """
 
 
+def _pounds(value: float) -> str:
+    return f"£{value:,.0f}"
+
+
+def payment_rule_note() -> str:
+    """The NHS Payment Scheme's rule by activity type, with a year worked by hand from the model."""
+    rule = lever("arrangements.icb.payment_rule")
+    el, em = default("services.elective.unit_cost"), default("services.emergency.unit_cost")
+    plan_el, plan_em, done_el, done_em = 10_000, 30_000, 10_500, 31_000
+
+    def paid(activity, plan, price, kind, year):
+        return float(payments.nhs_payment_scheme(activity, plan, price, kind, year))
+
+    now = (paid(done_el, plan_el, el, "elective", "2025/26"), paid(done_em, plan_em, em, "urgent_and_emergency", "2025/26"))
+    then = (paid(done_el, plan_el, el, "elective", "2019/20"), paid(done_em, plan_em, em, "urgent_and_emergency", "2019/20"))
+    rate = default("payments.aligned_payment_variable_rate")
+    return f"""
+## Paying NHS trusts by activity type
+
+The integrated care board pays the acute trust by the lever
+`arrangements.icb.payment_rule` ("{rule.label}", default {rule.default}). Under
+the 2025/26 NHS Payment Scheme's aligned payment and incentive, elective
+activity goes through the variable element at 100% of the unit price and urgent
+and emergency care through the fixed element, a sum for the planned activity. The
+2019/20 blended payment, kept for history, pays a fixed element for the plan and
+{rate:.0%} of the price either side of it, on both lines. The model's fixed
+element is the year's expected activity at full price; the scheme leaves it to
+local agreement.
+
+A year worked by hand (and checked by the tests): a trust plans
+{plan_el:,} elective admissions at £{el:,} and {plan_em:,} emergency admissions
+at £{em:,}, and delivers {done_el:,} and {done_em:,}. Under the 2025/26 rule it
+is paid {_pounds(now[0])} for elective care ({done_el:,} × £{el:,}) and
+{_pounds(now[1])} for emergency care ({plan_em:,} × £{em:,}, nothing for the
+{done_em - plan_em:,} above plan): {_pounds(sum(now))}. Under the 2019/20 rule it
+is paid {_pounds(then[0])} and {_pounds(then[1])}: {_pounds(sum(then))}. So an
+emergency admission avoided under the 2025/26 rule saves the trust its whole
+cost and the ICB nothing, until the NHS system nets its members' positions.
+"""
+
+
+def iho_note() -> str:
+    """The integrated health organisation's assumptions, each with its lever and source, and what
+    the defaults do in the default place, computed from the model."""
+    params = load_parameters()
+    rows = ["| assumption | lever (default) | source |", "|---|---|---|"]
+    named = {
+        "capitation_margin": "The ICB pays a foundation trust a capitated budget for the place's NHS services, "
+                             "at their expected cost per head times (1 + margin); the ICB keeps the rest of its "
+                             "allocation, standing for its running-cost budget.",
+        "general_practice": "General practice is inside the budget, paid by the IHO by capitation (a subcontract "
+                            "or delegated commissioning), or left with the ICB.",
+        "community_services": "Community services are subcontracted for a fixed sum or run in house.",
+        "risk_share": "The IHO keeps its surplus and bears its deficit, less any share passed to the ICB.",
+        "section75_fraction": "The council keeps social care and public health, unless a section 75 pool is "
+                              "chosen.",
+    }
+    for option, text in named.items():
+        p = params[f"arrangements.iho.{option}"]
+        rows.append("| " + " | ".join(_cell(x) for x in (text, f"`iho.{option}` ({_value(p)})",
+                                                         p.source_text())) + " |")
+    place = default_place()
+    seed, draws = default("simulation.seed"), 2000
+    iho = risk_summary(settle(place, "iho", draws=draws, seed=seed)).set_index("organisation")
+    icb = risk_summary(settle(place, "icb", draws=draws, seed=seed)).set_index("organisation")
+    return f"""
+## The integrated health organisation: its assumptions and their sources
+
+NHS England's Advanced Foundation Trust Programme guidance (Annex 2) begins:
+"The 10 Year Health Plan sets out that high-performing advanced foundation
+trusts can hold the health budget for a defined local population through an
+IHO contract." It defines the integrated health organisation (IHO) as "a
+contract-based delivery mechanism, not a new type of organisation": IHO
+contract holders "will hold capitated budgets for a defined population,
+commissioned by their ICB". The model's `iho` arrangement follows
+that design. Where the guidance read leaves a choice open, the choice is a
+lever with a default, and the source column says which:
+
+{chr(10).join(rows)}
+
+With the defaults, in the default place over {draws:,} simulated runs, the IHO
+is in deficit in {iho.loc[IHO, "chance_of_deficit"]:.0%} of years (5th-percentile
+year {_millions(iho.loc[IHO, "bad_year"])}); the ICB, which has passed its demand
+risk to the IHO, in {iho.loc[ICB, "chance_of_deficit"]:.0%}. Under the `icb`
+arrangement, where the NHS system nets its members' positions, the acute trust
+is in deficit in {icb.loc["acute_trust", "chance_of_deficit"]:.0%} of years and
+the ICB in {icb.loc[ICB, "chance_of_deficit"]:.0%}.
+"""
+
+
 def markdown() -> str:
     """The whole Model reference page body as MyST Markdown."""
     parts = [
@@ -354,6 +483,8 @@ def markdown() -> str:
         "## The arrangements\n\n" + arrangement_table(),
         structural_position().strip(),
         four_pots_note().strip(),
+        payment_rule_note().strip(),
+        iho_note().strip(),
         "## Levers and parameters\n\n"
         "Every default of the model, from the files in `src/model/carepool/parameters/`. "
         "A value marked *Illustrative* is a teaching choice, not an estimate; "

@@ -1,4 +1,4 @@
-"""The seven arrangements of the model: who holds the budget, how providers are
+"""The eight arrangements of the model: who holds the budget, how providers are
 paid, and who keeps a surplus or bears a deficit (the model reference page,
 book/model/model_reference.md, describes each, with its equations).
 
@@ -353,10 +353,14 @@ class IntegratedCareBoard(Arrangement):
     """The system England runs today (Health and Care Act 2022).
 
     The integrated care board (ICB) holds the NHS budget. It pays the acute
-    trust under aligned payment and incentive: a fixed element for the planned
-    (expected) elective and emergency activity, and a variable element of the
-    payment scheme's variable share of the price for each admission above or
-    below plan (`payments.aligned_payment`); it pays the community trust a
+    trust by activity type under ``payment_rule`` (`payments.nhs_payment_scheme`):
+    by default the 2025/26 NHS Payment Scheme's aligned payment and incentive,
+    elective admissions at 100% of the price each through the variable element
+    and emergency admissions through the fixed element (the planned, expected,
+    admissions at full price, whatever happens); or, for history, the 2019/20
+    blended payment, a fixed element for the planned activity and the place's
+    variable share of the price for each admission above or below plan
+    (`payments.aligned_payment`), on both lines. It pays the community trust a
     fixed sum (its planned cost, plus any upstream investment in community
     services) and general practice by capitation. The ICB and its partner NHS
     trusts share a financial duty, so their surpluses and deficits are netted
@@ -369,19 +373,23 @@ class IntegratedCareBoard(Arrangement):
     """
 
     section75_fraction: float
+    payment_rule: str | None = None   # None: the default in parameters/arrangements.yaml
 
     name: ClassVar[str] = "icb"
     title: ClassVar[str] = "Integrated care board (Health and Care Act 2022-)"
     budget_holder: ClassVar[str] = ("the ICB holds the NHS budget; the council keeps social care and public health "
                                     "(optionally with a section 75 pool)")
-    providers_paid: ClassVar[str] = ("aligned payment and incentive: a fixed element for planned activity plus a "
-                                     "variable element at a share of the unit price")
+    providers_paid: ClassVar[str] = ("aligned payment and incentive (2025/26 NHS Payment Scheme): elective "
+                                     "activity at 100% of the unit price through the variable element, urgent and "
+                                     "emergency care through the fixed element")
     surplus_kept_by: ClassVar[str] = ("the ICB and its partner trusts as one NHS system, under a shared financial "
                                       "duty; the council alone")
 
     def __post_init__(self):
         object.__setattr__(self, "section75_fraction",
                            checked("arrangements.icb.section75_fraction", self.section75_fraction))
+        rule = default("arrangements.icb.payment_rule") if self.payment_rule is None else self.payment_rule
+        object.__setattr__(self, "payment_rule", checked("arrangements.icb.payment_rule", rule))
 
     def settle(self, place, care):
         L = self.contracts(place, care)
@@ -401,8 +409,9 @@ class IntegratedCareBoard(Arrangement):
                                                      care.expected_cost["primary_care"] / place.population))
         L.pay(ICB, COMMUNITY_PROVIDER, payments.block(community, care.activity["community"]))
         for s in ("elective", "emergency"):
-            L.pay(ICB, ACUTE_TRUST, payments.aligned_payment(care.activity[s], care.expected[s],
-                                                             place.lines[s].unit_cost, rate))
+            L.pay(ICB, ACUTE_TRUST, payments.nhs_payment_scheme(
+                care.activity[s], care.expected[s], place.lines[s].unit_cost, payments.ACTIVITY_TYPES[s],
+                self.payment_rule, rate))
         L.spend(GP_PRACTICES, care.cost["primary_care"])
         L.spend(COMMUNITY_PROVIDER, care.cost["community"])
         L.spend(ACUTE_TRUST, care.cost["elective"] + care.cost["emergency"] + care.delayed_cost)
@@ -418,8 +427,98 @@ class IntegratedCareBoard(Arrangement):
 def icb_budgets(place: Place) -> dict[str, float]:
     """Each NHS system member's budget: its expected income in year 1 under the ICB's contracts."""
     expected = make_care(place, no_shocks(1))
+    # Either payment rule pays the plan's price at expected activity, so the budgets do not depend on it.
     ledger = IntegratedCareBoard(section75_fraction=0.0).contracts(place, expected)
     return {org: float(ledger.books[org]["income"][0, 0]) for org in NHS_SYSTEM}
+
+
+IHO = "iho"
+
+
+@dataclass(frozen=True)
+class IntegratedHealthOrganisation(Arrangement):
+    """The integrated health organisation (10 Year Health Plan, July 2025; first contracts from 2027).
+
+    Each assumption is a named lever with its source on the model reference
+    page (``parameters/arrangements.yaml``, keys ``iho.*``):
+
+    - The ICB, as strategic commissioner, holds the NHS allocation and pays a
+      foundation trust, the IHO contract holder, a capitated budget for the
+      place's NHS services: the year's expected cost of the services in the
+      contract, per head, times ``1 + capitation_margin``. "The IHO model is a
+      contract-based delivery mechanism, not a new type of organisation"
+      (NHS England's Advanced Foundation Trust Programme guidance, Annex 2),
+      so the IHO is the foundation trust that runs the hospital, under a
+      contract. The ICB keeps the rest of its allocation, standing for its
+      running-cost budget.
+    - The IHO runs planned and emergency hospital care itself and bears the
+      cost of delayed discharges. General practice is inside its budget
+      (``general_practice="subcontract"``: the IHO pays the practices by
+      capitation) or left with the ICB (``"icb"``). Community services are
+      subcontracted for a fixed sum, their expected cost plus any upstream
+      investment in them (``community_services="subcontract"``), or run in
+      house (``"in_house"``); the guidance allows "sub-contracting arrangements
+      or some delegation of commissioning responsibilities".
+    - The IHO keeps its surplus and bears its deficit, except a ``risk_share``
+      of it that passes to the ICB (the guidance read sets none; 0 by default).
+    - The council keeps social care and public health, with an optional
+      section 75 pool of ``section75_fraction`` of its and the ICB's budgets.
+    """
+
+    capitation_margin: float
+    risk_share: float
+    general_practice: str
+    community_services: str
+    section75_fraction: float
+
+    name: ClassVar[str] = "iho"
+    title: ClassVar[str] = "Integrated health organisation (10 Year Health Plan, 2025; first contracts 2027)"
+    budget_holder: ClassVar[str] = ("an NHS foundation trust holds a capitated budget for its population's NHS "
+                                    "services, under a contract from the ICB (a contract, not a new body)")
+    providers_paid: ClassVar[str] = ("the IHO runs hospital care and pays or subcontracts general practice and "
+                                     "community services, or holds them in house")
+    surplus_kept_by: ClassVar[str] = ("the IHO, within any risk share the contract sets; the ICB keeps its "
+                                      "running-cost budget; the council alone, unless a section 75 pool")
+
+    def __post_init__(self):
+        for option in ("capitation_margin", "risk_share", "general_practice", "community_services",
+                       "section75_fraction"):
+            object.__setattr__(self, option, checked(f"arrangements.iho.{option}", getattr(self, option)))
+
+    def scope(self) -> tuple[str, ...]:
+        """The NHS service lines inside the IHO's capitated budget."""
+        return tuple(s for s in NHS_SERVICES if s != "primary_care" or self.general_practice == "subcontract")
+
+    def settle(self, place, care):
+        L = Ledger(care.shape)
+        LA = LOCAL_AUTHORITY
+        L.fund(ICB, care.nhs_allocation)
+        L.fund(LA, care.council_budget)
+        scope = self.scope()
+        per_head = sum(care.expected_cost[s] for s in scope) * (1.0 + self.capitation_margin) / place.population
+        L.pay(ICB, IHO, payments.capitation(place.population, per_head))
+        gp_payer = IHO if "primary_care" in scope else ICB
+        L.pay(gp_payer, GP_PRACTICES, payments.capitation(place.population,
+                                                          care.expected_cost["primary_care"] / place.population))
+        L.spend(GP_PRACTICES, care.cost["primary_care"])
+        _deliver(L, GP_PRACTICES, care, ["primary_care"])
+        hospital = ["community"] if self.community_services == "in_house" else []
+        if not hospital:
+            invested = care.investment if care.investment_line == "community" else 0.0
+            L.pay(IHO, COMMUNITY_PROVIDER, payments.block(care.expected_cost["community"] + invested,
+                                                          care.activity["community"]))
+            L.spend(COMMUNITY_PROVIDER, care.cost["community"])
+            _deliver(L, COMMUNITY_PROVIDER, care, ["community"])
+        hospital += ["elective", "emergency"]
+        L.spend(IHO, sum(care.cost[s] for s in hospital) + care.delayed_cost)
+        _deliver(L, IHO, care, hospital)
+        L.spend(LA, care.cost["social_care"] + care.cost["public_health"])
+        _deliver(L, LA, care, ["social_care", "public_health"])
+        section75_pool(L, (ICB, LA), self.section75_fraction)
+        if self.risk_share > 0:
+            passed = self.risk_share * L.surplus(IHO)
+            L.share({IHO: -passed, ICB: passed})
+        return L
 
 
 # Source 004's four pots. The model has one emergency line, and it goes with continuing care;
@@ -472,7 +571,7 @@ class FourPots(Arrangement):
 
 REGISTRY: Mapping[str, type[Arrangement]] = {
     cls.name: cls for cls in (Silos, AccountableCareSystem, PooledFund, EnglishACO, SharedSavingsACO, FourPots,
-                              IntegratedCareBoard)
+                              IntegratedCareBoard, IntegratedHealthOrganisation)
 }
 
 
@@ -484,7 +583,7 @@ def arrangement_names() -> list[str]:
 def arrangement(name: str, **options) -> Arrangement:
     """An arrangement by name, with options; options not given take their defaults from the YAML files.
 
-    Names: ``silos``, ``acs``, ``section75``, ``aco``, ``mssp``, ``four_pots``, ``icb``.
+    Names: ``silos``, ``acs``, ``section75``, ``aco``, ``mssp``, ``four_pots``, ``icb``, ``iho``.
     """
     if isinstance(name, Arrangement):
         return dataclasses.replace(name, **options) if options else name

@@ -14,6 +14,7 @@ from carepool.levers import checked
 from carepool.parameters import default
 from carepool.place import default_place
 from carepool.validation import ModelInputError, number
+from carepool.validation import one_of as check_one_of
 
 
 def _non_negative(field: str, values) -> np.ndarray:
@@ -217,6 +218,42 @@ def aligned_payment(activity, planned, price, variable_rate) -> np.ndarray:
     p = number("price", price, 0.0)
     r = checked("payments.aligned_payment_variable_rate", variable_rate, "variable_rate")
     return p * plan + r * p * (a - plan)
+
+
+# --- The NHS Payment Scheme by activity type ----------------------------------------------------
+
+# The model's acute lines as the payment scheme names their activity.
+ACTIVITY_TYPES = {"elective": "elective", "emergency": "urgent_and_emergency"}
+PAYMENT_RULES = ("2025/26", "2019/20")
+
+
+def nhs_payment_scheme(activity, planned, price, activity_type, rule="2025/26", variable_rate=None) -> np.ndarray:
+    """What an ICB pays an NHS trust for one type of activity under a year's national payment rule.
+
+    ``activity_type`` is ``"elective"`` or ``"urgent_and_emergency"``; ``rule`` is
+    ``"2025/26"`` or ``"2019/20"``:
+
+    - ``"2025/26"`` (the 2025/26 NHS Payment Scheme's aligned payment and
+      incentive): elective activity is paid through the variable element at
+      100% of the unit price for each unit delivered (``price * activity``,
+      no fixed element); urgent and emergency care is paid through the fixed
+      element, a sum for the planned activity (``price * planned``) whatever
+      is delivered.
+    - ``"2019/20"`` (the 2019/20 blended payment, kept for history): a fixed
+      element for the plan and ``variable_rate`` of the price for each unit
+      above plan, refunded below (`aligned_payment`; default rate
+      ``payments.aligned_payment_variable_rate``, 20%), applied to both types
+      as the model did before the 2025/26 rule was added (the 2019/20 tariff
+      set it for emergency care).
+    """
+    kind = check_one_of("activity_type", activity_type, tuple(ACTIVITY_TYPES.values()))
+    rule = checked("arrangements.icb.payment_rule", rule, "rule")
+    if rule == "2019/20":
+        rate = default("payments.aligned_payment_variable_rate") if variable_rate is None else variable_rate
+        return aligned_payment(activity, planned, price, rate)
+    if kind == "elective":
+        return tariff(activity, price)
+    return block(_non_negative("planned", planned) * number("price", price, 0.0), activity)
 
 
 def provider_income(activity, baseline: float, rate: float, place=None) -> dict[str, np.ndarray]:
