@@ -12,8 +12,8 @@ from carepool.arrangements import ICB, IHO, REGISTRY, arrangement
 from carepool.corpus.texts import text as source_text
 from carepool.levers import all_levers, lever
 from carepool.parameters import PARAMETER_FILES, Parameter, default, load_parameters
-from carepool.place import default_place
-from carepool.questions import risk_summary
+from carepool.place import LOCAL_AUTHORITY, default_place
+from carepool.questions import risk_summary, wrong_pocket
 from carepool.simulation import settle
 
 PURPOSE = """
@@ -451,6 +451,13 @@ def iho_note() -> str:
     seed, draws = default("simulation.seed"), 2000
     iho = risk_summary(settle(place, "iho", draws=draws, seed=seed)).set_index("organisation")
     icb = risk_summary(settle(place, "icb", draws=draws, seed=seed)).set_index("organisation")
+    amount = default("simulation.upstream_investment")
+
+    def moved(line: str) -> dict[str, float]:
+        rows = wrong_pocket(place, investment_line=line, amount=amount, arrangements=["iho"])
+        return rows.set_index("organisation")["surplus_change"].to_dict()
+
+    community, social = moved("community"), moved("social_care")
     return f"""
 ## The integrated health organisation: its assumptions and their sources
 
@@ -468,11 +475,20 @@ lever with a default, and the source column says which:
 
 With the defaults, in the default place over {draws:,} simulated runs, the IHO
 is in deficit in {iho.loc[IHO, "chance_of_deficit"]:.0%} of years (5th-percentile
-year {_millions(iho.loc[IHO, "bad_year"])}); the ICB, which has passed its demand
-risk to the IHO, in {iho.loc[ICB, "chance_of_deficit"]:.0%}. Under the `icb`
-arrangement, where the NHS system nets its members' positions, the acute trust
-is in deficit in {icb.loc["acute_trust", "chance_of_deficit"]:.0%} of years and
-the ICB in {icb.loc[ICB, "chance_of_deficit"]:.0%}.
+year {_millions(iho.loc[IHO, "bad_year"])}): its budget is set at expected cost
+and it bears the delayed discharges. The ICB, which has passed its demand risk
+to the IHO, is in deficit in {iho.loc[ICB, "chance_of_deficit"]:.0%} of years. Under the
+`icb` arrangement, where the NHS system nets its members' positions, the acute
+trust is in deficit in {icb.loc["acute_trust", "chance_of_deficit"]:.0%} of years
+and the ICB in {icb.loc[ICB, "chance_of_deficit"]:.0%}.
+
+When the IHO spends {_millions(amount)} a year more on community services, its
+own position moves by {_millions(community[IHO])}: the emergency admissions
+avoided (at the model's default link, worth less than the spending) less the
+spending, both in one budget. When the council spends the same on social care,
+the council's position moves by {_millions(social[LOCAL_AUTHORITY])} and the
+IHO's by {_millions(social[IHO])}: between the council and the NHS the wrong
+pocket remains.
 """
 
 
