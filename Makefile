@@ -1,26 +1,48 @@
 # Two commands matter: `make book` builds the site, `make test` runs every test.
-# Both set everything up first on a fresh machine (Python 3.11, Node/npm, apt).
+# Both set everything up first on a fresh Debian machine: the programs they use
+# from Debian's packages (scripts/system_tools.py), the Python packages pinned
+# by requirements.lock and the JavaScript pinned by package-lock.json.
 
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 VENDOR := _vendor/vendor
+LOCK   := requirements.lock
+TOOLS  := $(PYTHON) scripts/system_tools.py
 
-.PHONY: setup book serve test check bench clean system-packages
+.PHONY: setup python-env book serve test check bench clean lock system-python system-book system-test
 
-# The three parts of src/ (see pyproject.toml), each installed editable, and
-# the test tools; reinstalled when a pyproject.toml changes. pip 25.1 or later
-# reads the `test` dependency group.
+# Debian's packages each command uses, installed when missing (as root, with apt):
+# the venv module for every command; Node.js and npm for the book; for the tests
+# also procps, util-linux's setpriv, bubblewrap, Chromium and PostgreSQL.
+system-python:
+	@$(TOOLS) install python
+system-book:
+	@$(TOOLS) install book
+system-test:
+	@$(TOOLS) install test
+
+# The virtualenv, installed from requirements.lock alone (every package pinned,
+# with its hashes: `make lock` writes it from the pyproject.toml files), then
+# the three parts of src/ editable with no dependencies of their own fetched.
+# `pip check` fails if a pyproject.toml asks for something the lock lacks.
 PARTS := src/model src/book src/grading
-$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(PARTS))
+$(STAMP): $(LOCK) pyproject.toml $(addsuffix /pyproject.toml,$(PARTS)) | system-python
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(addprefix -e ,$(PARTS)) --group test
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation $(addprefix -e ,$(PARTS))
+	$(BIN)/python -m pip check
 	touch $@
 
+python-env: $(STAMP)
+
+# After changing a dependency in a pyproject.toml (UPGRADE=1: newest versions allowed).
+lock:
+	$(PYTHON) scripts/lock_python.py $(if $(UPGRADE),--upgrade)
+
 # Vendored JavaScript from the npm registry, pinned by package-lock.json.
-node_modules/.package-lock.json: package.json package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json | system-book
 	npm ci --no-audit --no-fund
 	touch $@
 
@@ -30,23 +52,12 @@ $(VENDOR)/.copied: node_modules/.package-lock.json scripts/vendor_js.py
 
 setup: $(STAMP) $(VENDOR)/.copied
 
-book: setup
+book: system-book setup
 	$(BIN)/python scripts/build_book.py
 	@echo "The site is in $(CURDIR)/_build/html (open _build/html/index.html, or run make serve)"
 
 serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
-
-# Debian's packages the tests need: Chromium for the browser tests (Playwright
-# cannot download one here), bubblewrap for the autograding sandbox and
-# PostgreSQL for the shared gradebook's tests.
-SYSTEM_PACKAGES := chromium bubblewrap postgresql
-system-packages:
-	@missing=""; for pkg in $(SYSTEM_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$pkg"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
 # Two pytest processes side by side: everything that needs the built book (or builds one) and the
 # site's browser tests in one, everything else (grading, model, text) in the other; only the first
@@ -55,10 +66,10 @@ system-packages:
 # The book side's output is shown when both have finished; `make test` fails if either does.
 # (Its log is kept in _build: pytest-playwright empties test-results/ when a session starts.)
 BOOK_TESTS := build or (browser and not grading)
-test: setup system-packages
+test: system-test setup
 	@mkdir -p _build
-	@$(BIN)/python -m pytest -p no:cacheprovider -m "$(BOOK_TESTS)" > _build/book-tests.log 2>&1 & book=$$!; \
-	$(BIN)/python -m pytest -m "not ($(BOOK_TESTS))"; others=$$?; \
+	@COURSE_TOOLS_REQUIRED=1 $(BIN)/python -m pytest -p no:cacheprovider -m "$(BOOK_TESTS)" > _build/book-tests.log 2>&1 & book=$$!; \
+	COURSE_TOOLS_REQUIRED=1 $(BIN)/python -m pytest -m "not ($(BOOK_TESTS))"; others=$$?; \
 	wait $$book; book_status=$$?; \
 	echo "=== the book's build and browser tests (_build/book-tests.log) ==="; \
 	cat _build/book-tests.log; \
@@ -66,13 +77,15 @@ test: setup system-packages
 	test $$book_status -eq 0 && test $$others -eq 0
 
 # The fast part, for contributors: the model, the corpus, the parts' borders
-# and the text, with no book build, browser, grading or fresh virtualenv.
+# and the text, with no book build, browser, grading or fresh virtualenv,
+# and so no JavaScript (no npm ci).
 FAST := not build and not browser and not grading and not packaging
-check: setup
+check: python-env
 	$(BIN)/python -m pytest -m "$(FAST)"
 
 bench: setup
 	$(BIN)/python benchmarks/bench_model.py && $(BIN)/python benchmarks/bench_explorers.py
+	$(BIN)/python benchmarks/bench_build.py
 
 clean:
 	rm -rf _build $(VENDOR) exercises/release exercises/release_zips book/exercises/student
