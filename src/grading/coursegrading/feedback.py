@@ -1,11 +1,13 @@
-"""Feedback that never shows hidden tests.
+"""Feedback that never shows hidden tests: a second line of defence.
 
-nbgrader's feedback is made from the autograded notebook, whose test cells are
-the instructor's versions, hidden tests included; a failing hidden test's
-traceback would also quote its code. `RedactHiddenTests` (set in
-`exercises/nbgrader_config.py` for `nbgrader generate_feedback`) removes the
-hidden lines from each test cell and shows, in place of its outputs, only
-whether it passed: a short note, or a visible test's own message.
+The course's hidden checks are not in its notebooks at all: they run in the
+grader's process (`coursegrading.judge`), and a test cell's outputs are the
+grader's verdict. But nbgrader lets an instructor write hidden tests inside a
+test cell between its markers, and its feedback is made from the autograded
+notebook, whose test cells are the instructor's versions. `RedactHiddenTests`
+(set in `exercises/nbgrader_config.py` for `nbgrader generate_feedback`)
+removes any such lines from each test cell and shows, in place of its
+outputs, only whether it passed: a short note, or a visible test's own message.
 """
 
 from __future__ import annotations
@@ -53,9 +55,8 @@ def hidden_line_numbers(source: str) -> set[int]:
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # IPython names the cell a frame belongs to and the line: "Cell In[6], line 3".
 CELL_FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")
-# Errors written when a cell never finished (by nbgrader, or by coursegrading.finished when a
-# test stopped early without reporting it): fixed text, nothing of the test's.
-NEVER_FINISHED = {"CellTimeoutError", "DeadKernelError", "TestDidNotFinish"}
+# Errors nbgrader writes when a cell never finished: fixed text, nothing of the test's.
+NEVER_FINISHED = {"CellTimeoutError", "DeadKernelError"}
 
 
 def failing_line(output: dict, execution_count: int | None) -> int | None:

@@ -26,7 +26,7 @@ import sqlalchemy.dialects.sqlite  # noqa: F401
 from sqlalchemy.orm import configure_mappers
 
 import coursegrading.autograde  # noqa: F401  (and through it the rest of coursegrading)
-import coursegrading.finished  # noqa: F401
+import coursegrading.judge  # noqa: F401
 import coursegrading.offline  # noqa: F401
 
 # SQLAlchemy works out how nbgrader's classes map to tables at the first query, unless told to now.
