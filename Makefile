@@ -11,7 +11,7 @@ VENDOR := _vendor/vendor
 LOCK   := requirements.lock
 TOOLS  := $(PYTHON) scripts/system_tools.py
 
-.PHONY: setup python-env book serve test check bench clean lock system-python system-book system-test
+.PHONY: setup python-env book serve test check bench clean lock system-python system-book system-test system-packages
 
 # Debian's packages each command uses, installed when missing (as root, with apt):
 # the venv module for every command; Node.js and npm for the book; for the tests
@@ -22,6 +22,8 @@ system-book:
 	@$(TOOLS) install book
 system-test:
 	@$(TOOLS) install test
+# The name the instructor guide and the sandbox's message give.
+system-packages: system-test
 
 # The virtualenv, installed from requirements.lock alone (every package pinned,
 # with its hashes: `make lock` writes it from the pyproject.toml files), then
