@@ -78,9 +78,15 @@ c.GenerateFeedback.preprocessors = [
 ]
 
 # Feedback files and formgrader's pages load nothing from outside (no CDN): nbconvert's
-# MathJax macro is replaced by one that loads nothing, and the course's own Vega and
-# MathJax go in the page when it has a chart or maths (coursegrading.offline).
+# MathJax macro is replaced by one that loads nothing, and the course's own MathJax goes in
+# the page when it has maths (coursegrading.offline). And nothing a student's kernel made runs
+# there (coursegrading.safe_html): charts become SVG pictures, the HTML of outputs and Markdown
+# is sanitised, and a Content-Security-Policy lets only the page's own scripts run.
 from coursegrading.offline import template_paths  # noqa: E402
+
+c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.filters = {"clean_html": "coursegrading.safe_html.clean",
+                          "strip_files_prefix": "coursegrading.safe_html.strip_files_prefix_and_clean"}
 
 c.GenerateFeedback.HTMLExporter.template_name = "offline_feedback"
 c.GenerateFeedback.HTMLExporter.template_paths = template_paths("feedback")

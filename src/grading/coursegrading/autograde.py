@@ -134,6 +134,41 @@ def _never_finished(autograded: Path) -> str | None:
     return None
 
 
+# How a limit shows in a cell's error when the kernel survives it (the per-process limits).
+_LIMIT_ERRORS = (("MemoryError", "", "memory"), ("OSError", "[Errno 27]", "file size"),
+                 ("OSError", "[Errno 28]", "disk"), ("BlockingIOError", "[Errno 11]", "processes"))
+
+
+def _limits_in_outputs(autograded: Path, limits) -> list[str]:
+    """The limits a cell's code ran into and was refused (MemoryError, "File too large"...), as described."""
+    found = []
+    for notebook in sorted(autograded.glob("*.ipynb")):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                if output.get("output_type") != "error":
+                    continue
+                for ename, evalue, which in _LIMIT_ERRORS:
+                    if output.get("ename") == ename and evalue in str(output.get("evalue", "")):
+                        found.append(limits.describe(which))
+    return list(dict.fromkeys(found))
+
+
+def _say_in_notebooks(autograded: Path, reached: list[str]) -> None:
+    """Put the limits that stopped the kernel into its never-finished cell's error, for formgrader and feedback."""
+    note = "stopped by " + " and ".join(reached)
+    for notebook in sorted(autograded.glob("*.ipynb")):
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+        changed = False
+        for cell in nb["cells"]:
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error" and output.get("ename") in NEVER_FINISHED:
+                    output["evalue"] = f"{output.get('evalue', '')} ({note})"
+                    output.setdefault("traceback", []).append(f"The grader: this submission was {note}.")
+                    changed = True
+        if changed:
+            notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def _last_error(log: str) -> str:
     lines = [line.strip() for line in log.splitlines() if line.strip()]
     errors = [line for line in lines if "ERROR" in line or "Error" in line]
@@ -169,12 +204,24 @@ def grade_here(course_dir: Path | str, assignment: str, student: str, cell_timeo
     early = problem_before_grading(course_dir, assignment, student)
     if early:
         return early
+    sandboxing.REACHED.clear()
+    sandboxing.LIMITS_USED.clear()
     run = inprocess.autograde(course_dir, assignment, student, kernel_manager(sandbox), cell_timeout, db_url,
                               warm_server if sandbox else None)
+    stopped = list(dict.fromkeys(sandboxing.REACHED))  # limits that stopped the kernel (cgroup, signal, output)
     if not run.ok:
-        return Outcome(student, FAILED, "nbgrader could not grade it: " + _last_error(run.log))
+        why = f" (stopped by {' and '.join(stopped)})" if stopped else ""
+        return Outcome(student, FAILED, "nbgrader could not grade it: " + _last_error(run.log) + why)
     score, max_score = _scores(course_dir, assignment, student, db_url)
-    stuck = _never_finished(course_dir / "autograded" / student / assignment)
+    autograded = course_dir / "autograded" / student / assignment
+    if stopped:
+        _say_in_notebooks(autograded, stopped)
+    refused = _limits_in_outputs(autograded, sandboxing.LIMITS_USED[-1]) if sandboxing.LIMITS_USED else []
+    reached = list(dict.fromkeys(stopped + refused))
+    stuck = _never_finished(autograded)
+    if reached:
+        what = f"reached {' and '.join(reached)}" + (f"; {stuck}" if stuck else "; later cells were still run")
+        return Outcome(student, FAILED, what, score, max_score)
     if stuck:
         return Outcome(student, FAILED, stuck, score, max_score)
     return Outcome(student, GRADED, "", score, max_score)
@@ -246,6 +293,8 @@ def grade_class(course_dir: Path | str, assignment: str, students: Iterable[str]
         raise ValueError(f"workers: must be 1 or more; got {workers!r}")
     if sandbox and scheduler is None:
         sandboxing.check_available()
+        for missing in sandboxing.limits_not_set_here():  # said once per run, plainly; grading goes on
+            print(f"Note: {missing}.", file=sys.stderr, flush=True)
     with ExitStack() as stack:
         if scheduler is None:
             # Both take seconds of imports: started first, they do them while the class is listed.

@@ -1,21 +1,19 @@
-"""Feedback and formgrader pages that load nothing from outside: charts and maths included.
+"""Feedback and formgrader pages that load nothing from outside, and run nothing a student made.
 
 nbconvert's templates, which nbgrader's feedback and formgrader pages extend,
-load MathJax 2.7.7 from a CDN, and an Altair chart's output loads Vega,
-Vega-Lite and vega-embed from another. Off line, or behind a campus firewall,
-the student and the instructor see "Error loading script" instead.
+load MathJax 2.7.7 from a CDN. Off line, or behind a campus firewall, the
+student and the instructor would see "Error loading script" instead.
 
 - `template_paths` puts this package's templates first (see
-  `exercises/nbgrader_config.py`): nbgrader's page with the scripts
-  `OfflineAssets` chose put ahead of the notebook, and a `mathjax()` macro
-  that loads nothing.
-- `OfflineAssets`, a preprocessor run for feedback and formgrader, chooses the
-  course's own copies of those scripts (`node_modules`, pinned by
-  `package-lock.json`, fetched by `make setup`), in the page itself, when the
-  notebook has a chart or maths:
-  Altair's loader finds Vega already there (its `VEGA_DEBUG` record) and
-  loads nothing; MathJax 3's SVG output needs no web fonts. A feedback page
-  is one file students can open anywhere.
+  `exercises/nbgrader_config.py`): nbgrader's pages with a
+  Content-Security-Policy, the scripts `OfflineAssets` chose put ahead of
+  the notebook, and a `mathjax()` macro that loads nothing.
+- `OfflineAssets`, a preprocessor run for feedback and formgrader, makes the
+  notebook safe to show (`safe_html.make_safe`: charts as SVG pictures, no
+  script outputs), makes the page's nonce, and puts the course's own MathJax
+  (`node_modules`, pinned by `package-lock.json`, fetched by `make setup`)
+  in the page itself when the notebook has maths; MathJax 3's SVG output
+  needs no web fonts. A feedback page is one file students can open anywhere.
 """
 
 from __future__ import annotations
@@ -28,12 +26,11 @@ from pathlib import Path
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Unicode
 
+from coursegrading import safe_html
+
 TEMPLATES = Path(__file__).parent / "templates"
-# The scripts, under node_modules (npm ci, pinned by package-lock.json).
-VEGA = ("vega/build/vega.min.js", "vega-lite/build/vega-lite.min.js", "vega-embed/build/vega-embed.min.js")
+# The script, under node_modules (npm ci, pinned by package-lock.json).
 MATHJAX = "mathjax/es5/tex-svg-full.js"  # every TeX extension built in, so nothing is fetched later
-# Altair's chart output loads a library only if VEGA_DEBUG does not record it at this version.
-ALTAIR_LOADS = re.compile(r'maybeLoadScript\(\\?"(vega|vega-lite|vega-embed)\\?", \\?"([^"\\]+)\\?"\)')
 MATHS = re.compile(r"\$\$|\$[^$\n]+\$|\\\(|\\\[|\\begin\{")
 
 
@@ -66,29 +63,17 @@ def template_paths(template_name: str) -> list[str]:
             str(formgrader / "templates"), str(bootstrap)]
 
 
-def _script(source: str) -> str:
+def _script(source: str, page_nonce: str) -> str:
     # A script's text ends at the first "</script", wherever it is.
-    return "<script>\n" + source.replace("</script", "<\\/script") + "\n</script>\n"
+    return f'<script nonce="{page_nonce}">\n' + source.replace("</script", "<\\/script") + "\n</script>\n"
 
 
 def has_maths(nb) -> bool:
     return any(cell.cell_type == "markdown" and MATHS.search(cell.source) for cell in nb.cells)
 
 
-def chart_versions(nb) -> dict[str, str]:
-    """The Vega libraries the notebook's Altair outputs ask for, and their versions ({} if no chart)."""
-    found = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            html = output.get("data", {}).get("text/html", "")
-            html = "".join(html) if isinstance(html, list) else html
-            for library, version in ALTAIR_LOADS.findall(html):
-                found[library.replace("-", "") + "_version"] = version
-    return found
-
-
 class OfflineAssets(Preprocessor):
-    """Choose the vendored Vega and MathJax the page needs, for the template to put ahead of the notebook."""
+    """Make the notebook safe to show, make the page's nonce, and choose the vendored MathJax if it has maths."""
 
     enabled = Bool(True).tag(config=True)
     node_modules = Unicode(help="where the course's vendored scripts are (the repository's node_modules)"
@@ -102,16 +87,16 @@ class OfflineAssets(Preprocessor):
         return path.read_text(encoding="utf-8")
 
     def preprocess(self, nb, resources):
+        safe_html.make_safe(nb)
+        page_nonce = resources["course_csp_nonce"] = safe_html.nonce()
+        resources["course_csp_served"] = safe_html.policy(page_nonce, served=True)
+        resources["course_csp_file"] = safe_html.policy(page_nonce, served=False)
         head = []
-        versions = chart_versions(nb)
-        if versions:
-            head += [_script(self._read(path)) for path in VEGA]
-            head.append(_script(f"window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {{}}, {json.dumps(versions)});"))
         if has_maths(nb):
             config = {"tex": {"inlineMath": [["$", "$"], ["\\(", "\\)"]], "displayMath": [["$$", "$$"], ["\\[", "\\]"]],
                               "processEscapes": True},
                       "svg": {"fontCache": "global"}, "options": {"enableMenu": False}}
-            head.append(_script(f"window.MathJax = {json.dumps(config)};"))
-            head.append(_script(self._read(MATHJAX)))
+            head.append(_script(f"window.MathJax = {json.dumps(config)};", page_nonce))
+            head.append(_script(self._read(MATHJAX), page_nonce))
         resources["course_offline_head"] = "".join(head)
         return nb, resources

@@ -29,19 +29,26 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
+import weakref
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
-from traitlets import Unicode
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.channels import AsyncZMQSocketChannel
+from traitlets import DottedObjectName, Integer, Type, Unicode
 
+from coursegrading import limits as limiting
+from coursegrading.limits import Limits
 
 UID = GID = 65534  # nobody
 HOME = "/home/student"
@@ -97,13 +104,20 @@ def kernel_env() -> dict[str, str]:
             "PYTHONNOUSERSITE": "1", "MPLBACKEND": "Agg"}
 
 
-def bwrap_argv(workdir: str, writable: str) -> list[str]:
+def bwrap_argv(workdir: str, writable: str, limits: Limits | None = None, seccomp_fd: int | None = None,
+               ended: str | None = None) -> list[str]:
     """The `bwrap` command line that runs a program as the sandboxed student.
 
     `workdir` (read-only inside) is copied into the private home as the
     working folder; `writable` is the one host folder bound writable (the
-    kernel's connection file and sockets, private to this kernel).
+    kernel's connection file and sockets, private to this kernel). The
+    program runs under `limits` (`coursegrading.limits`; the defaults if not
+    given): /tmp and home are tmpfs of the disk limit, and the per-process
+    limits are set before anything of the student's runs. `seccomp_fd` is
+    an open file holding the system-call filter; with `ended`, the program's
+    exit status is written there (a path inside the sandbox) when it ends.
     """
+    limits = limits or Limits()
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxUnavailable("bubblewrap (`bwrap`) is not installed: on Debian or Ubuntu, "
@@ -112,7 +126,10 @@ def bwrap_argv(workdir: str, writable: str) -> list[str]:
             "--die-with-parent", "--new-session", "--clearenv",
             "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
             "--proc", "/proc", "--dev", "/dev",
-            "--perms", "01777", "--tmpfs", "/tmp", "--perms", "01777", "--tmpfs", HOME]
+            "--perms", "01777", "--size", str(limits.disk), "--tmpfs", "/tmp",
+            "--perms", "01777", "--size", str(limits.disk), "--tmpfs", HOME]
+    if seccomp_fd is not None:
+        argv += ["--seccomp", str(seccomp_fd)]
     bound: list[Path] = []
     for path in readonly_paths():
         argv += [*_parents(path, bound), "--ro-bind", str(path), str(path)]
@@ -129,8 +146,21 @@ def bwrap_argv(workdir: str, writable: str) -> list[str]:
         # Run as an ordinary user, bwrap needs a user namespace; inside it the kernel is nobody, with no capabilities.
         argv += ["--unshare-user", "--uid", str(UID), "--gid", str(GID), "--cap-drop", "ALL"]
         drop = []
-    copy_then_run = f'cp -R {SUBMISSION}/. {WORKDIR} && cd {WORKDIR} && exec "$@"'
+    drop += limits.prlimit_argv(per_sandbox_nproc=os.geteuid() != 0)
+    if ended is None:
+        copy_then_run = f'cp -R {SUBMISSION}/. {WORKDIR} && cd {WORKDIR} && exec "$@"'
+    else:  # the shell waits, to say how the program ended (killed by a limit, say)
+        copy_then_run = (f'cp -R {SUBMISSION}/. {WORKDIR} && cd {WORKDIR} || exit 1; "$@"; status=$?; '
+                         f'echo $status > {shlex.quote(ended)}; exit $status')
     return [*argv, "--", *drop, "/bin/sh", "-c", copy_then_run, "sandboxed"]
+
+
+def launcher(argv: list[str], cgroup_procs: list[str] = (), redirects: dict[int, tuple[str, str]] | None = None
+             ) -> list[str]:
+    """`argv` run by a shell that first joins the sandbox's cgroup and opens `redirects` ({fd: ("<", path)})."""
+    script = "".join(f"echo $$ > {shlex.quote(procs)} && " for procs in cgroup_procs) + 'exec "$@"'
+    script += "".join(f" {fd}{mode}{shlex.quote(path)}" for fd, (mode, path) in (redirects or {}).items())
+    return ["/bin/sh", "-c", script, "launcher", *argv]
 
 
 # Joining a sandbox and dropping rights, for a kernel forked by the warm kernel server (Linux's own calls;
@@ -222,9 +252,15 @@ def check_available() -> None:
     with tempfile.TemporaryDirectory(prefix="carepool-sandbox-check-") as tmp:
         os.chmod(tmp, 0o755)
         probe = "import os; print(os.getuid(), open('/proc/self/status').read().split('CapEff:')[1].split()[0])"
+        program = limiting.seccomp_program()
+        redirects = {}
+        if program is not None:
+            Path(tmp, "filter").write_bytes(program)
+            redirects[4] = ("<", os.path.join(tmp, "filter"))
+        argv = launcher([*bwrap_argv(tmp, tmp, seccomp_fd=4 if program else None), sys.executable, "-c", probe],
+                        redirects=redirects)
         try:
-            run = subprocess.run([*bwrap_argv(tmp, tmp), sys.executable, "-c", probe],
-                                 capture_output=True, text=True, timeout=60)
+            run = subprocess.run(argv, capture_output=True, text=True, timeout=60)
         except OSError as err:
             raise SandboxUnavailable(f"bubblewrap could not be run: {err}. {HOW_TO_OPT_OUT}") from err
         if run.returncode != 0:
@@ -236,29 +272,137 @@ def check_available() -> None:
                                      f"(uid and CapEff: {run.stdout.strip()!r}). {HOW_TO_OPT_OUT}")
 
 
+def limits_not_set_here() -> list[str]:
+    """What this machine does not let grading limit, in plain words (said once per grading run)."""
+    missing = []
+    root = os.geteuid() == 0
+    if limiting.cgroup_layout() is None:
+        missing.append("no cgroup can be made here (cgroup v2 with the pids and memory controllers delegated, or "
+                       "v1 writable), so memory is limited per process (RLIMIT_DATA), not for the whole sandbox, and "
+                       + ("the process limit is shared by every sandbox (all run as nobody)" if root else
+                          "processes per sandbox by RLIMIT_NPROC in its user namespace"))
+    if not root:
+        missing.append("the kernel's folder on the host (its sockets) is limited per file, not in total "
+                       "(a tmpfs of its own needs root to mount)")
+    if limiting.seccomp_program() is None:
+        missing.append("no system-call filter: it is written for x86_64 only")
+    return missing
+
+
+# Limits reached by the kernels this process ran, as "the memory limit (2 GiB)"; read and cleared per student.
+REACHED: list[str] = []
+LIMITS_USED: list[Limits] = []
+
+
+class _LimitedIOPub(AsyncZMQSocketChannel):
+    """The kernel's output channel, counted: past the output limit, outputs are emptied (errors kept, shortened)."""
+
+    limit: int | None = None
+    used = 0
+    on_reached = None
+    OUTPUTS = ("stream", "display_data", "execute_result", "update_display_data")
+
+    async def get_msg(self, timeout=None):
+        msg = await super().get_msg(timeout)
+        kind = msg.get("msg_type")
+        if self.limit is None or kind not in (*self.OUTPUTS, "error"):
+            return msg
+        content = msg["content"]
+        if kind == "error":  # kept, for grading reads it, but never huge
+            content["evalue"] = str(content.get("evalue", ""))[:10_000]
+            content["traceback"] = [str(line)[:10_000] for line in content.get("traceback", [])[:200]]
+            return msg
+        size = len(json.dumps(content.get("text", content.get("data", "")), default=str))
+        self.used += size
+        if self.used <= self.limit:
+            return msg
+        first = self.on_reached is not None
+        if first:
+            reached, self.on_reached = self.on_reached, None
+            reached()
+        note = f"\n[output stopped here: {self._describe} was reached; the cell was interrupted]\n" if first else ""
+        msg["msg_type"] = msg["header"]["msg_type"] = "stream"
+        msg["content"] = {"name": "stderr", "text": note}
+        return msg
+
+
+class LimitedKernelClient(AsyncKernelClient):
+    """The client nbgrader talks to a sandboxed kernel with: its output is counted against the output limit."""
+
+    iopub_channel_class = Type(_LimitedIOPub)
+
+    @property
+    def iopub_channel(self):
+        fresh = self._iopub_channel is None
+        channel = super().iopub_channel
+        manager = self.parent
+        if fresh and isinstance(manager, SandboxedKernelManager):
+            limits = manager.limits
+            channel.limit = limits.output
+            channel._describe = limits.describe("output")
+            channel.on_reached = manager._output_limit_reached
+        return channel
+
+
+# How a cold kernel's sandbox says the kernel ended, and by which signal a limit ends a process.
+_SIGNALLED = {128 + 24: "CPU time", 128 + 25: "file size"}  # SIGXCPU, SIGXFSZ
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels run in the sandbox and talk over Unix sockets.
 
     With `warm_kernel_server` (a warm kernel server's socket) a Python kernel is
     forked from that server into the sandbox instead of started cold; if that
-    fails, it is started cold, with a warning.
+    fails, it is started cold, with a warning. The limits (`coursegrading.limits`)
+    are settings of their own; the working folder must be given (`cwd`).
     """
 
     warm_kernel_server = Unicode("", config=True, help="The socket of a warm kernel server (coursegrading.warm_kernels).")
+    memory_limit = Unicode("2G", config=True, help="Memory one student's sandbox may use (512M, 2G...).")
+    process_limit = Integer(256, config=True, help="Processes and threads one student's sandbox may have at once.")
+    file_size_limit = Unicode("64M", config=True, help="Largest file a student's code may write, its log included.")
+    disk_limit = Unicode("256M", config=True, help="Size of the sandbox's /tmp, and of its home, each.")
+    cpu_time_limit = Integer(600, config=True, help="Seconds of CPU each process of the kernel may use.")
+    output_limit = Unicode("16M", config=True, help="Output a kernel may send into its notebook, in all.")
+    client_class = DottedObjectName("coursegrading.sandbox.LimitedKernelClient")
+    client_factory = Type(klass="coursegrading.sandbox.LimitedKernelClient")  # (the base sets its own default)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         # A folder for this kernel alone: its connection file and ipc sockets, bound into the sandbox.
         self._private = tempfile.mkdtemp(prefix="carepool-kernel-")
+        self._mounted = False
         if os.geteuid() == 0:
-            os.chown(self._private, UID, GID)  # nobody creates the sockets here
+            # A small tmpfs of its own, so the kernel cannot fill the host's disk through it.
+            self._mounted = limiting.mount_small_tmpfs(self._private, UID, GID)
+            if not self._mounted:
+                os.chown(self._private, UID, GID)  # nobody creates the sockets here
         self.transport = "ipc"
         self.connection_file = os.path.join(self._private, "kernel.json")
         self.ip = os.path.join(self._private, "kernel-ipc")
         self._host_only = tempfile.mkdtemp(prefix="carepool-sandbox-info-")  # the instructor's alone
         self._kernel_log = os.path.join(self._host_only, "kernel.log")
+        self._ended = {"cold": os.path.join(self._private, "ended"), "warm": os.path.join(self._host_only, "ended")}
         self._cold_cmd: list[str] = []
         self._warm_request: dict | None = None
+        self._cgroup: limiting.SandboxCgroup | None = None
+        # Removed at cleanup, or when the manager is dropped without one (a kernel that never started).
+        self._remove_folders = weakref.finalize(self, _remove_folders, self._private, self._host_only, self._mounted)
+
+    @property
+    def limits(self) -> Limits:
+        """The limits as configured, each checked (a bad value is an error naming the setting)."""
+        name = "SandboxedKernelManager."
+        return Limits(memory=limiting.parse_size(name + "memory_limit", self.memory_limit),
+                      processes=limiting.parse_count(name + "process_limit", self.process_limit, least=16),
+                      file_size=limiting.parse_size(name + "file_size_limit", self.file_size_limit),
+                      disk=limiting.parse_size(name + "disk_limit", self.disk_limit),
+                      cpu_seconds=limiting.parse_count(name + "cpu_time_limit", self.cpu_time_limit),
+                      output=limiting.parse_size(name + "output_limit", self.output_limit))
+
+    def _output_limit_reached(self) -> None:
+        REACHED.append(self.limits.describe("output"))
+        asyncio.ensure_future(self.interrupt_kernel())
 
     @property
     def kernel_spec(self):
@@ -273,10 +417,40 @@ class SandboxedKernelManager(AsyncKernelManager):
         if os.geteuid() == 0:
             os.chown(self.connection_file, UID, GID)  # written 0600 by root; the kernel, as nobody, reads it
 
+    def _filter_file(self) -> str | None:
+        """The system-call filter, written once to the instructor's folder, for bubblewrap to read."""
+        program = limiting.seccomp_program()
+        if program is None:
+            return None
+        path = os.path.join(self._host_only, "seccomp.bpf")
+        if not os.path.exists(path):
+            Path(path).write_bytes(program)
+        return path
+
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
         cmd = super().format_kernel_cmd(extra_arguments)
-        workdir = str(Path(self._launch_args.get("cwd") or os.getcwd()).resolve())
-        self._cold_cmd = [*bwrap_argv(workdir, self._private), *cmd]
+        given = self._launch_args.get("cwd")
+        if not given:
+            # Never the grader's own folder (during in-process grading, the course with its solutions).
+            raise ValueError("SandboxedKernelManager: the kernel's working folder (cwd) must be given: the folder "
+                             "whose copy the student's code may see")
+        workdir = str(Path(given).resolve())
+        limits = self.limits
+        LIMITS_USED.append(limits)
+        if self._cgroup is None and limiting.cgroup_layout() is not None:
+            try:
+                self._cgroup = limiting.SandboxCgroup(f"carepool-{os.getpid()}-{os.path.basename(self._private)}",
+                                                      limits)
+            except OSError as err:
+                self.log.warning("No cgroup for this kernel: %s", err)
+        procs = self._cgroup.procs if self._cgroup else []
+        filter_file = self._filter_file()
+        seccomp = {4: ("<", filter_file)} if filter_file else {}
+        for stale in self._ended.values():
+            if os.path.lexists(stale):
+                os.unlink(stale)
+        self._cold_cmd = launcher([*bwrap_argv(workdir, self._private, limits, 4 if filter_file else None,
+                                               self._ended["cold"]), *cmd], procs, seccomp)
         self._warm_request = None
         if not (self.warm_kernel_server and _is_this_pythons_ipykernel(cmd)):
             return self._cold_cmd
@@ -293,12 +467,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         os.mkfifo(alive, 0o600)
         if os.geteuid() == 0:
             os.chown(alive, UID, GID, follow_symlinks=False)
-        self._warm_request = {"argv": cmd, "alive": alive, "info": info, "ready": ready}
-        bwrap, *options = bwrap_argv(workdir, self._private)
+        self._warm_request = {"argv": cmd, "alive": alive, "info": info, "ready": ready, "cgroup": procs,
+                              "limits": limits.__dict__, "ended": self._ended["warm"]}
+        bwrap, *options = bwrap_argv(workdir, self._private, limits, 4 if filter_file else None)
         # bubblewrap says the sandbox's pid as soon as it exists; the placeholder says when it is all set up
         # (mounts in place, submission copied in), and only then is it joined.
         placeholder = ["/bin/sh", "-c", ': > "$0" && exec cat "$1"', ready, alive]
-        return ["/bin/sh", "-c", 'exec "$@" 3>"$0"', info, bwrap, "--info-fd", "3", *options, *placeholder]
+        return launcher([bwrap, "--info-fd", "3", *options, *placeholder], procs, {3: (">", info), **seccomp})
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         # What the kernel prints to its own stdout and stderr, not into the notebook (ipykernel's banner, a crash)
@@ -324,35 +499,69 @@ class SandboxedKernelManager(AsyncKernelManager):
                           if key.endswith("-namespace")}
             await asyncio.to_thread(warm_kernels.request_kernel, self.warm_kernel_server, info["child-pid"],
                                     namespaces, request["argv"], request["alive"], WORKDIR,
-                                    {**kernel_env(), **_AFTER_CD}, self._kernel_log)
+                                    {**kernel_env(), **_AFTER_CD}, self._kernel_log,
+                                    limits=request["limits"], cgroup=request["cgroup"], ended=request["ended"])
         except warm_kernels.WarmKernelUnavailable as err:
             self.log.warning("Starting the kernel cold: %s", err)
             await self.provisioner.kill()
             await self.provisioner.wait()
             await super()._async_launch_kernel(self._cold_cmd, **kw)
 
+    def _limits_reached(self) -> list[str]:
+        """Which limits stopped this kernel or its processes (from its cgroup, and how the kernel ended)."""
+        limits = self.limits
+        hit = self._cgroup.reached() if self._cgroup else []
+        for ended in self._ended.values():
+            try:
+                status = int(Path(ended).read_text().strip() or 0)
+            except (OSError, ValueError):
+                continue
+            if status in _SIGNALLED:
+                hit.append(_SIGNALLED[status])
+        return [limits.describe(which) for which in dict.fromkeys(hit)]
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart)
         if not restart:
+            REACHED.extend(self._limits_reached())
             printed = kernel_output(self._kernel_log)
             if printed:
                 self.log.warning("The kernel printed to its own stdout or stderr, not into the notebook:\n%s",
                                  printed[-3000:])
-            shutil.rmtree(self._private, ignore_errors=True)
-            shutil.rmtree(self._host_only, ignore_errors=True)
+            if self._cgroup is not None:
+                self._cgroup.remove()
+                self._cgroup = None
+            self._remove_folders()
+
+
+def _remove_folders(private: str, host_only: str, mounted: bool) -> None:
+    if mounted:
+        limiting.unmount(private)
+    shutil.rmtree(private, ignore_errors=True)
+    shutil.rmtree(host_only, ignore_errors=True)
 
 
 # What ipykernel prints to its own terminal when it starts: the same for every kernel, and no news.
 _BANNER = re.compile(r"NOTE: When using the `ipython kernel` entry point.*?--existing \S+\n?", re.S)
 
 
-def kernel_output(log: str) -> str:
-    """What a kernel printed to its own stdout and stderr (not into the notebook), less ipykernel's banner."""
+def kernel_output(log: str, most: int = 64 * 1024) -> str:
+    """What a kernel printed to its own stdout and stderr (not into the notebook), less ipykernel's banner.
+
+    Only the first and last `most` bytes are read: the log may be as large as the file size limit.
+    """
     try:
-        with open(log, errors="replace") as printed:
-            return _BANNER.sub("", printed.read()).strip()
+        with open(log, "rb") as printed:
+            size = os.fstat(printed.fileno()).st_size
+            head = printed.read(most)
+            if size > 2 * most:
+                printed.seek(size - most)
+                head += f"\n[... {size - 2 * most} bytes left out ...]\n".encode() + printed.read(most)
+            else:
+                head += printed.read()
     except FileNotFoundError:
         return ""
+    return _BANNER.sub("", head.decode(errors="replace")).strip()
 
 
 # What the shell that starts a cold kernel leaves in its environment after `cd work`.

@@ -10,8 +10,9 @@ The sandbox is unchanged. Each student still gets a sandbox of their own, made
 by bubblewrap exactly as for a kernel started cold (`sandbox.bwrap_argv`), but
 running only a placeholder (`cat` on a FIFO). The server's fork joins that
 sandbox's namespaces (`sandbox.enter`), so it sees only the sandbox's file
-system, network and processes, drops to the unprivileged user with no
-capabilities, and only then becomes the kernel. When the kernel exits, the
+system, network and processes, joins its cgroup, drops to the unprivileged
+user with no capabilities, takes the same limits and system-call filter as a
+cold kernel (`limits`), and only then becomes the kernel. When the kernel exits, the
 FIFO closes, the placeholder ends and bubblewrap takes down whatever is left.
 
 The server holds nothing of the instructor's: it starts with the sandbox's
@@ -36,7 +37,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Callable, Iterator
 
-from coursegrading import sandbox
+from coursegrading import limits, sandbox
 
 # What a kernel and the course's notebooks import; importing them once is what a warm kernel saves. Named,
 # not imported here: numpy, pandas, Altair and carepool belong to the students' environment, not to grading.
@@ -123,6 +124,8 @@ def _start_kernel(request: dict, connection: socket.socket, listener: socket.soc
         listener.close()
         # Opened on the host's side, before joining: the kernel's stdout and stderr.
         output = os.open(request["output"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        for procs in request.get("cgroup", []):  # the sandbox's cgroup: its memory and process limits
+            Path(procs).write_text(str(os.getpid()))
         joined_user = sandbox.enter(request["sandbox_pid"], request["namespaces"])  # pid namespace: next fork's
         said, says = os.pipe()
         kernel = os.fork()
@@ -135,7 +138,10 @@ def _start_kernel(request: dict, connection: socket.socket, listener: socket.soc
             problem = told.read()  # "" once the kernel is ready to start, else why it is not
         _reply(connection, {"ok": False, "error": problem} if problem else {"ok": True, "pid": kernel})
         connection.close()
-        os.waitpid(kernel, 0)
+        _, status = os.waitpid(kernel, 0)
+        if request.get("ended"):  # as a shell says it: 128 + the signal that ended the kernel (a limit's, say)
+            code = os.waitstatus_to_exitcode(status)
+            Path(request["ended"]).write_text(str(128 - code if code < 0 else code))
     except BaseException as err:
         _reply(connection, {"ok": False, "error": f"could not enter the sandbox: {type(err).__name__}: {err}"})
     finally:
@@ -154,6 +160,11 @@ def _become_kernel(request: dict, joined_user: bool, says: int, output: int) -> 
         try:
             os.setsid()  # no controlling terminal to push keystrokes into
             sandbox.drop_privileges(joined_user)
+            # The limits a cold kernel gets from prlimit and bubblewrap's filter.
+            limits.apply_rlimits(limits.Limits(**request.get("limits", {})), per_sandbox_nproc=joined_user)
+            program = limits.seccomp_program()
+            if program is not None:
+                limits.apply_seccomp(program)
             # The placeholder's `cat` waits for a writer; from now on it ends when this kernel does.
             alive = os.open(request["alive"], os.O_WRONLY)
             os.chdir(request["workdir"])
@@ -266,16 +277,21 @@ def maybe_running(wanted: bool) -> Iterator[str | None]:
 
 
 def request_kernel(socket_path: str, sandbox_pid: int, namespaces: dict[str, int], argv: list[str], alive: str,
-                   workdir: str, env: dict[str, str], output: str = "/dev/null", timeout: float = 30) -> int:
+                   workdir: str, env: dict[str, str], output: str = "/dev/null", timeout: float = 30,
+                   limits: dict | None = None, cgroup: list[str] = (), ended: str | None = None) -> int:
     """Have the server at `socket_path` start a kernel in the sandbox whose process is `sandbox_pid`.
 
     `namespaces` are that sandbox's namespace ids as bubblewrap reported them;
     `argv` is the kernel's command line (as ipykernel_launcher's); what the
-    kernel prints to its own stdout and stderr goes to the host's file `output`. Returns
+    kernel prints to its own stdout and stderr goes to the host's file `output`. The kernel runs
+    under `limits` (`coursegrading.limits.Limits` as a dict; the defaults if not given), in the
+    cgroup whose `cgroup.procs` files are `cgroup`; how it ended is written to the host's file
+    `ended`. Returns
     the kernel's pid, or raises `WarmKernelUnavailable` saying why not.
     """
     request = {"sandbox_pid": sandbox_pid, "namespaces": namespaces, "argv": argv, "alive": alive,
-               "workdir": workdir, "env": env, "output": output}
+               "workdir": workdir, "env": env, "output": output, "limits": limits or {}, "cgroup": list(cgroup),
+               "ended": ended}
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
             client.settimeout(timeout)
