@@ -131,15 +131,16 @@ def test_the_four_pot_text_and_model_agree_on_emergency_admissions():
 
 
 def test_the_ics_chapter_takes_its_model_figures_from_the_icb_arrangement():
-    # The share of an unplanned admission the model's ICB pays is computed
-    # from the model's payment rule at build time; the chapter types no
-    # percentage in the sentence that reports it.
+    # The share of one more admission of each type the model's ICB pays is
+    # computed from the model's payment rule at build time; the chapter types
+    # no percentage in the sentence that reports it.
     chapter = text.read(text.BOOK / "chapters" / "integrated_care_systems.md")
     cell = re.search(r"^```\{code-cell\}.*?^```", chapter, re.MULTILINE | re.DOTALL)
-    assert cell and 'arrangement("icb")' in cell.group(0) and "aligned_payment(" in cell.group(0)
+    assert cell and 'arrangement("icb")' in cell.group(0) and "nhs_payment_scheme(" in cell.group(0)
     glued = set(re.findall(r'glue\("([a-z-]+)"', cell.group(0)))
     used = set(re.findall(r"\{glue:text\}`([a-z-]+)", chapter))
-    assert used == glued == {"icb-extra-admission-paid", "icb-extra-admission-borne"}
+    assert used == glued == {"icb-extra-elective-paid", "icb-extra-emergency-paid", "icb-extra-emergency-borne",
+                             "icb-blended-rate"}
     sentence = chapter[cell.end():].split("\n\n", 2)[1]
     assert "icb" in sentence
     assert not re.findall(r"\d+%", re.sub(r"\{glue:text\}`[^`]*`", "", sentence))
