@@ -2,9 +2,10 @@
 
 A saved ipywidgets app cannot recompute without Python. With no kernel, each
 widget page must say it is a snapshot and show the saved app as a picture
-whose every control is off (drawn at build time, with no widget library);
-"Run live" must either say how to get a server or, with the local server
-`make live` starts, run the app so that moving a lever redraws it.
+whose every control is off (drawn at build time, with no widget library).
+"Run live" is offered only where a server is there to run it: the local one
+`make live` starts, or the BinderHub or Jupyter server a deployer names; with
+the local server it runs the app so that moving a lever redraws it.
 """
 
 from __future__ import annotations
@@ -84,7 +85,10 @@ def test_a_widget_page_without_a_kernel_says_it_is_a_snapshot_and_switches_every
     banner = page.locator(".carepool-live-banner")
     assert banner.count() == 1 and banner.is_visible()
     assert "Snapshot." in banner.inner_text() and "switched off" in banner.inner_text()
-    assert page.locator(".carepool-live-run").is_visible()
+    # No server here: no "Run live", and nothing about a course folder the reader does not have.
+    page.wait_for_selector(".carepool-live-banner[data-server='none']")
+    assert not page.locator(".carepool-live-run").is_visible()
+    assert "make live" not in banner.inner_text() and "course folder" not in banner.inner_text()
 
     # The banner links the explorer that works without Python, and the target exists.
     link = page.locator("a.carepool-live-explorer")
@@ -139,18 +143,36 @@ def test_the_snapshot_shows_the_apps_chart_and_both_scenarios(built_book, open_w
     assert page.locator(f"{SNAPSHOT} table").count() == 1
 
 
-def test_run_live_with_no_server_says_how_to_get_one(built_book, open_widget_page):
-    v = open_widget_page("notebooks/wrong_pocket.html")
-    page = v.page
-    page.click(".carepool-live-run")
-    page.wait_for_function("() => document.querySelector('.carepool-live-status').textContent.includes('make live')")
-    assert page.locator(".carepool-live-run").is_enabled()  # can be tried again
-    assert all(page.locator(CONTROLS_IN_WIDGETS).evaluate_all("els => els.map(e => e.disabled)"))
-    # The only failed request is the look-up of a local server that is not running.
-    # (Chromium logs a 404 without its address; the page's response log names it.)
-    assert [e for e in v.console_errors if "live-server.json" in e] != []
-    assert [e for e in v.console_errors if "live-server.json" not in e and "status of 404" not in e] == []
-    assert v.outside_requests == []
+def test_run_live_is_offered_only_where_a_server_is_there_to_run_it(built_book, browser, site_url):
+    """No server (the public site): no button. A local server announced, or a BinderHub named in the
+    configuration: the button, saying where the notebook will run."""
+    path = f"{site_url}/notebooks/wrong_pocket.html"
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        # What `make live` writes into its copy of the site.
+        page = context.new_page()
+        page.route("**/_static/live-server.json", lambda r: r.fulfill(
+            status=200, content_type="application/json", body='{"baseUrl": "http://127.0.0.1:9", "token": "t"}'))
+        page.goto(path)
+        page.wait_for_selector(".carepool-live-banner[data-server='jupyter']")
+        assert page.locator(".carepool-live-run").is_visible()
+        assert "127.0.0.1:9" in page.locator(".carepool-live-status").inner_text()
+        # A deployer's BinderHub in _config.yml (live_widgets), with no local server.
+        page = context.new_page()
+
+        def with_binder(route):
+            html = route.fetch().text().replace('"binderhub_url": ""', '"binderhub_url": "https://binder.example.org"') \
+                .replace('"repository": ""', '"repository": "course/who-holds-the-budget"')
+            route.fulfill(status=200, content_type="text/html", body=html)
+
+        page.route(path, with_binder)
+        page.goto(path)
+        page.wait_for_selector(".carepool-live-banner[data-server='binder']")
+        assert page.locator(".carepool-live-run").is_visible()
+        assert "binder.example.org" in page.locator(".carepool-live-status").inner_text()
+        save_screenshot(page, "run_live_offered_390")
+    finally:
+        context.close()
 
 
 def _free_port() -> int:
@@ -162,12 +184,14 @@ def _free_port() -> int:
 @pytest.fixture
 def live_book(built_book):
     """The book and a Jupyter server on loopback, as `make live` starts them."""
+    no_server = live.ANNOUNCE.read_text()  # the build's own: "no local server"
     processes, book = live.start(_free_port(), _free_port())
     try:
         yield book
     finally:
         live.stop(processes)
     assert not live.ANNOUNCE.exists()
+    live.ANNOUNCE.write_text(no_server)  # the site as built, for the tests after this one
 
 
 def test_run_live_runs_the_app_on_the_local_jupyter_server_and_a_lever_redraws_it(live_book, browser):

@@ -4,8 +4,9 @@ Altair's HTML output loads Vega from a CDN. The book's kernels instead use
 this package's Altair renderer, ``coursebook-offline`` (registered in its
 entry points; the build switches it on in every kernel, see
 ``scripts/build_book.py``), which writes each chart as a ``<div>`` plus an
-inline call to ``vegaEmbed``; the page loads that from ``_static/vendor``
-(see ``coursebook.sphinx.offline``).
+inline call to ``vegaEmbed``, queued until the page's deferred scripts (Vega
+and vega-embed from ``_static/vendor``, then ``charts.js``) have loaded, so
+the text is shown first (see ``coursebook.sphinx.offline``).
 
 Each Vega-Lite spec is compiled to Vega here, when the page is built (by
 vl-convert, at the Vega-Lite version the site used to load), so a page loads
@@ -21,8 +22,14 @@ import vl_convert
 
 CHART_CLASS = "carepool-chart"
 
+# Text no smaller than 11 px (Vega's defaults are 10 px, too small to read on a phone), and an axis
+# keeps a gap between its labels, hiding every other one where they would touch ("-25-20" at 390 px).
+READABLE = {"axis": {"labelFontSize": 11, "titleFontSize": 11, "labelOverlap": "parity", "labelSeparation": 6},
+            "legend": {"labelFontSize": 11, "titleFontSize": 11}, "text": {"fontSize": 11},
+            "title": {"fontSize": 13, "subtitleFontSize": 11}}
 # Export buttons work offline; the "open in editor" action would leave the site.
-EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False},
+                 "config": READABLE}
 # The Vega-Lite that compiles the book's specs: the version of package-lock.json's vega-lite.
 VEGA_LITE_VERSION = "6.4"
 
@@ -56,15 +63,19 @@ def chart_html(spec: dict, description: str | None = None) -> str:
     # </ inside JSON would end the script element early.
     spec_json = json.dumps(to_vega(spec), sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
     options = json.dumps(EMBED_OPTIONS)
+    # Queued, not called: Vega loads after the page's text is shown (deferred scripts), and
+    # charts.js draws the queue once it has (see sphinx/offline.py).
     return (
         f'<div id="{div_id}" class="{CHART_CLASS}"{attrs}></div>\n'
         '<script type="text/javascript">\n'
+        "(window.carepoolChartQueue = window.carepoolChartQueue || []).push(function () {\n"
         f'vegaEmbed("#{div_id}", {spec_json}, {options})'
         ".then(function (result) {"
         f' var div = document.getElementById("{div_id}"); div.vegaView = result.view;'
         " if (window.carepoolCharts) window.carepoolCharts.attach(div, result.view); })"
         ".catch(function (err) { console.error(err);"
         " if (window.carepoolCharts) window.carepoolCharts.failed(); });\n"
+        "});\n"
         "</script>"
     )
 
@@ -96,7 +107,7 @@ def bound_inputs(spec) -> list[str]:
 def input_bindings(spec) -> dict[str, dict]:
     """What each bound input accepts, for checking the values a scenario link asks for.
 
-    {name: {"label": ..., "options": [...]}} for a menu or radio buttons,
+    {name: {"label": ..., "options": [...], "labels": [...]}} for a menu or radio buttons,
     {name: {"label": ..., "min": ..., "max": ..., "step": ...}} for a slider.
     """
     bindings = {}
@@ -104,7 +115,9 @@ def input_bindings(spec) -> dict[str, dict]:
         bind = param["bind"]
         label = (bind.get("name") or param["name"]).strip()
         if "options" in bind:
-            bindings[param["name"]] = {"label": label, "options": list(bind["options"])}
+            # The words the reader sees for each option (the menu's labels) as well as the values.
+            bindings[param["name"]] = {"label": label, "options": list(bind["options"]),
+                                       "labels": [str(x) for x in bind.get("labels") or bind["options"]]}
         elif bind.get("input") == "range":
             bindings[param["name"]] = {"label": label, "min": bind["min"], "max": bind["max"],
                                        "step": bind.get("step", 1)}

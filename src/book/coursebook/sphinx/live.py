@@ -4,9 +4,10 @@ A widget saved in a notebook is a picture of its state: in the static book its
 sliders could be dragged and nothing would recompute. On every page whose
 notebook holds widget state this extension
 
-* says at the top that the app is a snapshot, links the static explorer that
-  works in the page (from the notebook's ``live_widgets`` metadata), and
-  offers a "Run live" button;
+* says at the top that the app is a snapshot and links the static explorer
+  that works in the page (from the notebook's ``live_widgets`` metadata);
+  a "Run live" button is offered only where a Jupyter server is there to
+  run it (see below), so a reader of the public site meets no dead end;
 * draws the saved widgets itself, as plain HTML with every control disabled
   (`coursebook.widget_snapshot`), in place of the ipywidgets HTML manager
   (3.6 MB) and the saved state it would read: a snapshot cannot compute, so
@@ -18,7 +19,12 @@ notebook holds widget state this extension
   BinderHub/Jupyter server the deployer named in ``_config.yml``
   (``sphinx.config.live_widgets``).
 
-Without a server the button says how to get one; the controls stay off.
+Without a server the button stays hidden and the snapshot is all there is. The
+build writes ``_static/live-server.json`` saying "no local server" (``{}``),
+which ``make live`` replaces in its copy, so looking for one costs a reader
+20 bytes and no failed request. How a deployer points the book at a server:
+book/instructors/live_widgets.md; what Binder needs to start the course's
+environment is in binder/.
 """
 
 from __future__ import annotations
@@ -66,9 +72,9 @@ def _banner(app: Sphinx, pagename: str, metadata: dict) -> str:
         '<div class="carepool-live-banner" role="note" aria-label="Snapshot of a live app">'
         '<p><strong>Snapshot.</strong> The app below is a picture of the notebook as it was saved: its controls are '
         f"switched off, because without Python running they would change nothing.{explorer}</p>"
-        '<p><button type="button" class="carepool-live-run">Run live</button> '
-        '<span class="carepool-live-status" aria-live="polite">Runs the notebook on a Jupyter server '
-        "(start one with <code>make live</code> in the course folder).</span></p></div>"
+        # Hidden until live.js finds a server to run on.
+        '<p class="carepool-live-offer" hidden><button type="button" class="carepool-live-run">Run live</button> '
+        '<span class="carepool-live-status" aria-live="polite"></span></p></div>'
     )
 
 
@@ -114,6 +120,14 @@ def _draw_saved_widgets(pagename: str, context) -> str:
         raise ExtensionError(f"{pagename}: {err}") from err
 
 
+def _write_no_local_server(app: Sphinx, exception) -> None:
+    """``_static/live-server.json`` as "no local server": ``make live`` writes its own in its place."""
+    if exception is None and app.builder.format == "html":
+        static = Path(app.outdir, "_static")
+        static.mkdir(parents=True, exist_ok=True)
+        (static / LOCAL_SERVER_FILE).write_text("{}\n", encoding="utf-8")
+
+
 def _check_thebe(app: Sphinx) -> None:
     static_dirs = [Path(app.confdir, d) for d in app.config.html_static_path]
     if not any((d / THEBE).is_file() for d in static_dirs):
@@ -129,6 +143,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("live_widgets", dict(DEFAULTS), "html", types=[dict])
     app.connect("config-inited", _add_static)
     app.connect("builder-inited", _check_thebe)
+    app.connect("build-finished", _write_no_local_server)
     # After myst-nb has added the saved widget state to the page's scripts (priority 500).
     app.connect("html-page-context", _add_to_widget_pages, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

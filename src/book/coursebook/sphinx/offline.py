@@ -54,12 +54,15 @@ def _check_vendored_files(app: Sphinx) -> None:
 
 
 def _add_vega_to_chart_pages(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    # Early (before any AMD loader a page might add) so the UMD bundles define
-    # window.vega and window.vegaEmbed instead of registering anonymous AMD modules.
+    # Deferred: on a slow line the page's text is shown while Vega (about 1 MB) loads; the
+    # charts' inline scripts queue their drawing, and charts.js, run after Vega and vega-embed
+    # (deferred scripts run in order), draws the queue. No AMD loader is on the page when they
+    # run (Thebe brings require.js only on "Run live"), so the UMD bundles define window.vega
+    # and window.vegaEmbed.
     if CHART_CLASS in context.get("body", ""):
         for i, name in enumerate(VEGA_SCRIPTS):
-            app.add_js_file(f"{VENDOR}/{name}", priority=200 + i)
-        app.add_js_file("charts.js", priority=210)
+            app.add_js_file(f"{VENDOR}/{name}", priority=200 + i, defer="defer")
+        app.add_js_file("charts.js", priority=210, defer="defer")
 
 
 def _drop_thebe(app: Sphinx) -> None:

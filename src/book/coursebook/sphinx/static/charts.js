@@ -5,8 +5,12 @@
 // - Scenario links: the URL fragment sets an explorer's inputs, and each
 //   explorer offers the link for its current inputs, so a student can send a
 //   scenario to a tutor. Fragment form: #<explorer>.<input>=<value>&...
-//   Opening one scrolls the explorer into view; a value that is not one the
-//   input offers is refused with a message, and the explorer keeps its defaults.
+//   Opening one scrolls the explorer into view, and so does changing the
+//   fragment of an open page (hashchange). A menu's choice may be named by its
+//   value ("silos") or by the words the menu shows ("PCT era: silos"). A value
+//   that is not one the input offers is refused with a message in the words
+//   the reader sees, brought into view above the explorer, which shows its
+//   starting values.
 // - Inputs that do nothing for the chosen arrangement are disabled, with the reason.
 // Values are only passed to Vega signals: nothing here computes the model.
 (function () {
@@ -40,16 +44,20 @@
     // Narrow every plot by what the drawing overflows the column (axes, labels and
     // legends keep their size), never wider than designed; twice, as axis labels
     // may change with the width.
+    // vega-embed keeps a strip on the right for its actions button ("..."): the drawing stays out of
+    // it, or the button covers the chart's title.
+    var embed = div.classList.contains("vega-embed") ? div : div.querySelector(".vega-embed");
+    var strip = embed ? parseFloat(getComputedStyle(embed).paddingRight) || 0 : 0;
     function narrow(round) {
       // By right edges: the drawing may start a little inside the column.
       var drawing = div.querySelector("svg.marks, canvas.marks");
       var over = drawing
-        ? drawing.getBoundingClientRect().right - (div.getBoundingClientRect().left + div.clientWidth) + 2
-        : drawnWidth() - available + 2;
+        ? drawing.getBoundingClientRect().right - (div.getBoundingClientRect().left + div.clientWidth - strip) + 2
+        : drawnWidth() - available + strip + 2;
       if (round > 2 || Math.abs(over) < 1) return Promise.resolve();
       var changed = false;
       names.forEach(function (n) {
-        var width = Math.max(120, Math.min(designed[n], Math.floor(view.signal(n) - over)));
+        var width = Math.max(60, Math.min(designed[n], Math.floor(view.signal(n) - over)));
         if (width !== view.signal(n)) { view.signal(n, width); changed = true; }
       });
       if (!changed) return Promise.resolve();
@@ -83,11 +91,19 @@
     return names;
   }
 
+  function plain(text) { return String(text).trim().replace(/\s+/g, " ").toLowerCase(); }
+
   // The value a link asks for, checked against what its input offers; null if refused.
   function accepted(binding, text) {
     if (binding.options) {
+      var labels = binding.labels || [];
       for (var i = 0; i < binding.options.length; i++) {
         if (String(binding.options[i]) === text) return binding.options[i];
+      }
+      for (var j = 0; j < binding.options.length; j++) {
+        if (plain(binding.options[j]) === plain(text) || (labels[j] && plain(labels[j]) === plain(text))) {
+          return binding.options[j];
+        }
       }
       return null;
     }
@@ -101,13 +117,24 @@
 
   function describeAllowed(binding) {
     if (binding.options) {
-      return "one of " + binding.options.map(String).join(", ");
+      return "one of " + (binding.labels || binding.options).map(function (label) {
+        return "“" + String(label).trim() + "”";
+      }).join(", ");
     }
     return "from " + binding.min + " to " + binding.max + " in steps of " + binding.step;
   }
 
-  function applyFragment(div, view, bindings) {
+  // Set an explorer's inputs from the page's fragment, if it names this explorer: the inputs it
+  // names to its values, the others to their starting values; or, if any value is refused, every
+  // input to its starting value, with the reason above the explorer. Returns whether it was named.
+  function applyFragment(entry) {
+    var div = entry.div, view = entry.view, bindings = entry.bindings;
     var wanted = fragmentValues(div.dataset.explorer);
+    if (entry.note) {
+      entry.note.remove();
+      entry.note = null;
+    }
+    if (!Object.keys(wanted).length) return false;
     var problems = [];
     var values = {};
     Object.keys(wanted).forEach(function (name) {
@@ -118,7 +145,8 @@
       }
       var value = accepted(binding, wanted[name]);
       if (value === null) {
-        problems.push(binding.label + " cannot be “" + wanted[name] + "” (it takes " + describeAllowed(binding) + ")");
+        problems.push(binding.label + " cannot be “" + wanted[name].trim() + "” (it takes " +
+                      describeAllowed(binding) + ")");
       } else {
         values[name] = value;
       }
@@ -130,9 +158,13 @@
       note.textContent = "This scenario link could not be used: " + problems.join("; ") +
         ". The explorer shows its starting values instead.";
       div.before(note);
-      return;
+      entry.note = note;
+      values = {};
     }
-    Object.keys(values).forEach(function (name) { view.signal(name, values[name]); });
+    Object.keys(bindings).forEach(function (name) {
+      view.signal(name, name in values ? values[name] : entry.defaults[name]);
+    });
+    return true;
   }
 
   function scenarioUrl(explorer, names, view) {
@@ -179,15 +211,15 @@
     }
   }
 
-  // Once every chart on the page is drawn, bring the one a link names into view
-  // (charts above it change the page's height as they draw).
-  var done = 0;
-  function drawn() {
-    done += 1;
-    if (done < document.querySelectorAll(".carepool-chart").length) return;
+  // Bring the explorer a link names into view, or, if the link was refused, its message (the
+  // explorer follows it). Once every chart on the page is drawn, as charts above it change the
+  // page's height as they draw.
+  var explorersOnPage = {};
+  function showNamed() {
     var wanted = fragmentNames();
     for (var i = 0; i < wanted.length; i++) {
-      var target = document.getElementById("explorer-" + wanted[i]);
+      var entry = explorersOnPage[wanted[i]];
+      var target = entry ? entry.note || entry.div : document.getElementById("explorer-" + wanted[i]);
       if (target) {
         target.scrollIntoView({ block: "start" });
         break;
@@ -195,8 +227,63 @@
     }
   }
 
+  var done = 0;
+  function drawn() {
+    done += 1;
+    if (done === document.querySelectorAll(".carepool-chart").length) showNamed();
+  }
+
+  // A new fragment on an open page (a link followed, the address edited) applies at once.
+  window.addEventListener("hashchange", function () {
+    var named = false;
+    Object.keys(explorersOnPage).forEach(function (name) {
+      var entry = explorersOnPage[name];
+      if (applyFragment(entry)) {
+        named = true;
+        entry.view.runAsync();
+      }
+    });
+    if (named) showNamed();
+  });
+
+  // "Copy link": the clipboard where the browser offers it (a secure page), else a copy of the
+  // selected text; either way the reader is told what happened.
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      area.remove();
+      if (ok) resolve(); else reject(new Error("copy refused"));
+    });
+  }
+
+  // A slider's value as the chart's axis prints it: 30,000, not 30000 (Vega writes the raw value
+  // into the span beside the slider on every move).
+  function groupThousands(div) {
+    div.querySelectorAll(".vega-bind input[type='range']").forEach(function (input) {
+      var shown = input.nextElementSibling;
+      if (!shown || shown.tagName !== "SPAN") return;
+      function format() {
+        var n = Number(shown.textContent.replace(/,/g, ""));
+        var text = Number.isFinite(n) && Math.abs(n) >= 1000 ? n.toLocaleString("en-GB") : shown.textContent;
+        if (text !== shown.textContent) shown.textContent = text;
+      }
+      new MutationObserver(format).observe(shown, { childList: true, characterData: true, subtree: true });
+      format();
+    });
+  }
+
   function attach(div, view) {
     labelActionsMenu(div);
+    groupThousands(div);
     var designed = {};
     // A chart drawn at its container's width (width "container") follows the column itself.
     if (div.dataset.width !== "container") {
@@ -221,7 +308,10 @@
       settled.then(drawn, drawn);
       return;
     }
-    applyFragment(div, view, bindings);
+    var entry = { div: div, view: view, bindings: bindings, defaults: {}, note: null };
+    names.forEach(function (name) { entry.defaults[name] = view.signal(name); });
+    explorersOnPage[explorer] = entry;
+    applyFragment(entry);
     disableWhatDoesNotApply(div, view, JSON.parse(div.dataset.applies || "{}"));
     view.runAsync();
 
@@ -233,16 +323,27 @@
     copy.type = "button";
     copy.textContent = "Copy link";
     copy.setAttribute("aria-label", "Copy link to this scenario");
-    box.append(link, " ", copy);
+    var said = document.createElement("span");
+    said.className = "scenario-copied";
+    said.setAttribute("role", "status");
+    box.append(link, " ", copy, " ", said);
     div.after(box);
 
     function update() {
       link.href = scenarioUrl(explorer, names, view);
     }
     names.forEach(function (name) { view.addSignalListener(name, update); });
+    var clear = null;
     copy.addEventListener("click", function () {
       update();
-      if (navigator.clipboard) navigator.clipboard.writeText(link.href).catch(function () {});
+      copyText(link.href).then(function () {
+        said.textContent = "Link copied: paste it to share this scenario.";
+      }, function () {
+        said.textContent = "Could not copy: press and hold (or right-click) “Link to this scenario” to copy it.";
+      }).then(function () {
+        clearTimeout(clear);
+        clear = setTimeout(function () { said.textContent = ""; }, 6000);
+      });
     });
     update();
     settled.then(drawn, drawn);
@@ -251,4 +352,10 @@
   function failed() { drawn(); }
 
   window.carepoolCharts = { attach: attach, failed: failed };
+
+  // Draw the charts the page queued while Vega loaded (coursebook/offline_charts.py), and any
+  // added later (a live notebook's output) at once.
+  var queued = window.carepoolChartQueue || [];
+  window.carepoolChartQueue = { push: function (draw) { draw(); } };
+  queued.forEach(function (draw) { draw(); });
 })();

@@ -22,11 +22,13 @@ function carepoolLive() {
     });
   });
 
+  var offer = document.querySelector(".carepool-live-offer");
   var button = document.querySelector(".carepool-live-run");
   var status = document.querySelector(".carepool-live-status");
   function say(text) { if (status) status.textContent = text; }
 
-  // Which server: the one `make live` announced, else the deployer's, else none.
+  // Which server: the one `make live` announced, else the deployer's, else none. The build's
+  // own live-server.json is {} (no local server); a missing one means the same.
   function findServer() {
     return fetch(config.localServer, { cache: "no-store" })
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -131,17 +133,28 @@ function carepoolLive() {
     });
   }
 
-  if (button) {
+  function host(address) {
+    try { return new URL(address, window.location.href).host; } catch (e) { return address; }
+  }
+
+  // "Run live" only where there is a server to run on: a reader of a copy with none is not
+  // offered a button that cannot work.
+  if (button && offer) {
+    var found = findServer();
+    found.then(function (server) {
+      var banner = document.querySelector(".carepool-live-banner");
+      if (banner) banner.dataset.server = server ? server.kind : "none";
+      if (!server) return;
+      offer.hidden = false;
+      say(server.kind === "binder"
+        ? "Starts the course's Python on " + host(server.binderUrl) + " and runs the notebook there " +
+          "(the first start can take a few minutes)."
+        : "Runs the notebook on the Jupyter server at " + host(server.baseUrl) + ".");
+    });
     button.addEventListener("click", function () {
       button.disabled = true;
-      say("Looking for a Jupyter server …");
-      findServer().then(function (server) {
-        if (!server) {
-          button.disabled = false;
-          say("No Jupyter server is set up for this copy of the book. In the course folder run " +
-              "`make live` and open the address it prints; or use the static explorer.");
-          return;
-        }
+      found.then(function (server) {
+        if (!server) throw new Error("no Jupyter server was found");
         return goLive(server);
       }).catch(function (err) {
         console.error(err);
