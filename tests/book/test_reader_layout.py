@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import save_screenshot, site_pages
+from tests.support import ARTIFACTS, save_screenshot, site_pages
 
 WIDTHS = [390, 768, 1366]
 WIDE = 992  # the theme's breakpoint: below it the sidebars open as dialogs
@@ -59,6 +59,14 @@ def test_the_contents_button_opens_and_closes_the_page_contents(built_book, visi
     save_screenshot(page, f"contents_open_{width}")
     page.keyboard.press("Escape")
     page.wait_for_function("() => !document.getElementById('pst-secondary-sidebar-modal').open")
+    # Choosing a section closes the drawer and goes to the section.
+    button.click()
+    dialog.wait_for(state="visible")
+    dialog.locator("a", has_text="Sharing risk").first.click()
+    page.wait_for_function("() => !document.getElementById('pst-secondary-sidebar-modal').open")
+    page.wait_for_function("() => location.hash === '#sharing-risk'")
+    page.wait_for_function("() => { const r = document.getElementById('sharing-risk').getBoundingClientRect();"
+                           " return r.top >= 0 && r.top < window.innerHeight / 2; }")
 
 
 # Each drawn chart, and each table, against the column of text it sits in.
@@ -253,17 +261,96 @@ def test_a_table_a_live_widget_redraws_is_read_one_row_at_a_time_too(built_book,
 
 
 def test_search_results_do_not_widen_the_page_on_a_phone(built_book, visit):
-    # The results quote the grading page's long commands (SCHEDULER=tcp://...) as plain text.
-    page = visit("search.html?q=pooled+budget", width=390).page
+    # The results quote the instructors' pages' long commands (SCHEDULER=tcp://...) as plain text.
+    page = visit("search.html?q=scheduler", width=390).page
     # Each result's snippet is fetched after the list is drawn; wait for the grading page's.
     page.wait_for_function("() => [...document.querySelectorAll('#search-results li')]"
                            ".some(li => /SCHEDULER=/.test(li.querySelector('p.context')?.textContent || ''))")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.evaluate(PAST_THE_EDGE_JS)[:5]
 
 
-def test_a_tables_caption_spans_the_column_on_a_phone(built_book, visit):
-    page = visit("book/chapters/integrated_care_systems.html", width=390).page
+@pytest.mark.parametrize("path", ["book/chapters/integrated_care_systems.html",
+                                  "book/chapters/redesigning_commissioning.html"])
+def test_a_tables_caption_spans_the_column_on_a_phone(built_book, visit, path):
+    page = visit(path, width=390).page
     table = page.locator("article table.stacked", has=page.locator("caption")).first
     widths = table.evaluate("t => [t.querySelector('caption').getBoundingClientRect().width, "
                             "t.getBoundingClientRect().width]")
     assert widths[0] >= 0.9 * widths[1], f"caption {widths[0]:.0f} px wide in a table {widths[1]:.0f} px wide"
+
+
+# Previous and Next at the foot of a page: each link, its arrow and its title inside the window and
+# not clipped by its box.
+PREV_NEXT_JS = """() => [...document.querySelectorAll('.prev-next-area a')].map(a => {
+  const box = a.getBoundingClientRect(), icon = a.querySelector('i, svg');
+  const title = a.querySelector('.prev-next-title');
+  return {link: a.className, left: box.left, right: box.right, viewport: window.innerWidth,
+          icon: icon ? [icon.getBoundingClientRect().left, icon.getBoundingClientRect().right] : null,
+          clipped: a.scrollWidth > a.clientWidth + 1 || (title && title.scrollWidth > title.clientWidth + 1)};
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_previous_and_next_fit_the_window_with_their_arrows(built_book, visit, width):
+    page = visit(CHAPTER, width=width).page
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    links = page.evaluate(PREV_NEXT_JS)
+    assert len(links) == 2
+    for link in links:
+        assert link["left"] >= 0 and link["right"] <= link["viewport"] + 0.5, link
+        assert link["icon"] and link["icon"][0] >= 0 and link["icon"][1] <= link["viewport"] + 0.5, link
+        assert not link["clipped"], link
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"prev_next_{width}.png"))
+
+
+# Whether "Back to top" is shown over anything a reader would press.
+BACK_TO_TOP_JS = """() => {
+  const b = document.getElementById('pst-back-to-top');
+  const shown = getComputedStyle(b).display !== 'none' && getComputedStyle(b).visibility !== 'hidden';
+  if (!shown) return {shown, covers: []};
+  const box = b.getBoundingClientRect();
+  const covers = [...document.querySelectorAll('input, select, button, a[href], summary')]
+    .filter(el => el !== b && !b.contains(el) && el.getClientRects().length)
+    .filter(el => { const r = el.getBoundingClientRect();
+      return r.left < box.right && r.right > box.left && r.top < box.bottom && r.bottom > box.top; })
+    .map(el => el.outerHTML.slice(0, 80));
+  return {shown, covers};
+}"""
+
+
+def test_back_to_top_never_covers_an_explorers_controls(built_book, visit):
+    page = visit("book/chapters/pooling_the_pot.html", width=390).page
+    page.wait_for_selector("#explorer-wrong-pocket .vega-bindings select")
+    controls = page.locator("#explorer-wrong-pocket .vega-bindings")
+    top = controls.evaluate("el => el.getBoundingClientRect().top + window.scrollY")
+    seen = []
+    # Scroll past the controls, then back up a little at a time, as a reader does: the theme shows the
+    # button on the way up, at the foot of the screen, where the controls pass under it.
+    page.evaluate(f"window.scrollTo(0, {top} + 1200)")
+    page.wait_for_timeout(200)
+    for _ in range(12):
+        page.mouse.wheel(0, -120)
+        page.wait_for_timeout(150)
+        state = page.evaluate(BACK_TO_TOP_JS)
+        seen.append(state["shown"])
+        assert state["covers"] == [], state
+    assert any(seen), "the button never showed: the test did not test it"
+
+
+@pytest.mark.parametrize("path, first", [("book/model/model_reference.html", "What the model is for"),
+                                         ("book/model/money_flows.html", "PCT era")])
+def test_a_long_page_without_sections_has_a_contents_list(built_book, visit, path, first):
+    page = visit(path, width=390).page
+    contents = page.locator("nav.page-contents")
+    assert contents.count() == 1
+    links = contents.locator("a")
+    assert links.count() >= 7 and first in links.first.inner_text()
+    # Every entry leads to a heading of the page.
+    targets = links.evaluate_all("as => as.map(a => { const t = document.getElementById(a.hash.slice(1));"
+                                 " return t && /^H[23]$/.test(t.tagName); })")
+    assert all(targets), targets
+    last = links.nth(links.count() - 1)
+    last.click()
+    page.wait_for_function("h => { const t = document.getElementById(h.slice(1)).getBoundingClientRect();"
+                           " return t.top >= 0 && t.top < window.innerHeight; }", arg=last.get_attribute("href"))

@@ -88,3 +88,44 @@ LEGEND_AND_SERIES_JS = """async ([id, field]) => {
 
 def legend_and_series(page, name: str, field: str) -> dict:
     return page.evaluate(LEGEND_AND_SERIES_JS, [f"explorer-{name}", field])
+
+
+# What a reader can read of a drawn chart, from Vega's scenegraph (canvas or SVG alike): the text
+# items smaller than `least` CSS px as drawn (after any shrinking to fit), the axis labels shown on
+# top of one another, and whether vega-embed's actions button sits over the drawing.
+READABILITY_JS = """async ([id, least]) => {
+  const div = document.getElementById(id), view = div.vegaView;
+  await view.runAsync();
+  const drawing = div.querySelector('svg.marks, canvas.marks');
+  const drawn = drawing.getBoundingClientRect();
+  const designed = parseFloat(drawing.style.width) || parseFloat(drawing.getAttribute('width'));
+  const scale = drawn.width / designed;
+  const small = [], overlapping = [];
+  (function walk(node) {
+    if (!node) return;
+    if (node.marktype === 'text') {
+      node.items.forEach(item => {
+        const size = (item.fontSize ?? 11) * scale;
+        if (item.text !== '' && item.text != null && item.opacity !== 0 && size < least - 0.01)
+          small.push(`${item.text} (${size.toFixed(1)} px)`);
+      });
+      if (node.role === 'axis-label') {
+        const shown = node.items.filter(i => i.opacity !== 0 && i.bounds && i.text !== '');
+        for (let a = 0; a < shown.length; a++) for (let b = a + 1; b < shown.length; b++) {
+          const p = shown[a].bounds, q = shown[b].bounds;
+          if (p.x1 < q.x2 - 0.5 && q.x1 < p.x2 - 0.5 && p.y1 < q.y2 - 0.5 && q.y1 < p.y2 - 0.5)
+            overlapping.push(`${shown[a].text} / ${shown[b].text}`);
+        }
+      }
+    }
+    (node.items || []).forEach(walk);
+  })(view.scenegraph().root);
+  const summary = div.querySelector('.vega-embed summary');
+  const s = summary && summary.getBoundingClientRect();
+  const actionsOverDrawing = !!s && s.width > 0 && s.left < drawn.right - 1 && s.top < drawn.bottom && s.bottom > drawn.top;
+  return {small, overlapping, actionsOverDrawing};
+}"""
+
+
+def readability(page, name: str, least: float = 11) -> dict:
+    return page.evaluate(READABILITY_JS, [f"explorer-{name}", least])

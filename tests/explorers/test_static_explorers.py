@@ -13,8 +13,8 @@ from carepool.parameters import default
 from carepool.place import default_place
 from carepool.questions import deficit_risk, wrong_pocket
 from tests.support import ARTIFACTS, save_screenshot
-from tests.explorers.browser import (legend_and_series, open_explorer, readout, set_input, shown_number, signal,
-                                    svg)
+from tests.explorers.browser import (legend_and_series, open_explorer, readability, readout, set_input,
+                                    shown_number, signal, svg)
 
 def save_explorer_screenshot(page, name: str) -> None:
     """Keep a picture of the explorer (chart, inputs and scenario link) as a test artefact."""
@@ -169,6 +169,10 @@ def test_each_explorers_legend_names_every_series_it_draws(built_book, visit, na
     box = v.page.locator(f"#explorer-{name}").bounding_box()
     drawn = v.page.locator(f"#explorer-{name} canvas, #explorer-{name} svg.marks").first.bounding_box()
     assert drawn["x"] + drawn["width"] <= box["x"] + box["width"] + 1
+    # Readable at every width: no text under 11 px, no axis labels on top of one another, and the
+    # chart-actions button beside the drawing, not over its title.
+    seen = readability(v.page, name)
+    assert seen == {"small": [], "overlapping": [], "actionsOverDrawing": False}, seen
     if width in (390, 1366):
         v.page.locator(f"#explorer-{name}").screenshot(
             path=str(ARTIFACTS / f"explorer_{name}_{width}.png"))
@@ -181,6 +185,9 @@ def test_the_paying_explorers_axis_holds_still_as_the_baseline_moves(built_book,
     before = page.evaluate(ticks, f"explorer-{name}")
     set_input(page, name, "baseline", 40000)
     assert page.evaluate(ticks, f"explorer-{name}") == before
+    # Each slider's value is printed as the axis prints numbers, with a thousands separator.
+    shown = page.locator(f"#explorer-{name} [name='baseline'] + span")
+    page.wait_for_function("el => el.textContent === '40,000'", arg=shown.element_handle())
 
 
 def test_the_wrong_pocket_axis_holds_still_as_the_amount_moves(built_book, visit):
@@ -235,19 +242,29 @@ def test_a_scenario_link_scrolls_its_explorer_into_view(built_book, visit, width
     assert v.console_errors == [] and v.outside_requests == []
 
 
-@pytest.mark.parametrize("fragment, field", [
-    ("#wrong-pocket.arrangement=nonsense", "Arrangement"),
-    ("#wrong-pocket.amount=11", "Upstream investment"),
-    ("#wrong-pocket.amount=2.5", "Upstream investment"),
-    ("#wrong-pocket.colour=red", "colour"),
+# The message's place on screen, once the page has scrolled to it.
+IN_VIEW_JS = """el => { const r = el.getBoundingClientRect();
+  return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0; }"""
+
+
+@pytest.mark.parametrize("fragment, field, width", [
+    ("#wrong-pocket.arrangement=nonsense", "Arrangement", 390),
+    ("#wrong-pocket.amount=11", "Upstream investment", 1366),
+    ("#wrong-pocket.amount=2.5", "Upstream investment", 390),
+    ("#wrong-pocket.colour=red", "colour", 1366),
 ])
-def test_a_bad_scenario_link_says_so_and_shows_the_defaults(built_book, visit, fragment, field):
+def test_a_bad_scenario_link_says_so_and_shows_the_defaults(built_book, visit, fragment, field, width):
     name = "wrong-pocket"
-    v = open_explorer(visit, name, fragment)
+    v = open_explorer(visit, name, fragment, width=width)
     page = v.page
     message = page.locator(f"#explorer-{name}").locator("xpath=preceding-sibling::p[@class='scenario-error'][1]")
     message.wait_for()
     assert field in message.inner_text() and "starting values" in message.inner_text()
+    # The reader sees why, not only the defaults: the message is on screen, in the menu's words.
+    page.wait_for_function(f"el => ({IN_VIEW_JS})(el)", arg=message.element_handle(), timeout=10_000)
+    if "arrangement" in fragment:
+        assert "“PCT era: silos”" in message.inner_text() and "“silos”" not in message.inner_text()
+    save_screenshot(page, f"scenario_refused_{width}_{fragment.split('.')[1].split('=')[0]}")
     # The defaults, and a chart that shows them: never a blank chart.
     invested = lever("simulation.upstream_investment").default
     assert signal(page, name, "arrangement") == "silos" and signal(page, name, "amount") == invested / 1e6
@@ -255,4 +272,34 @@ def test_a_bad_scenario_link_says_so_and_shows_the_defaults(built_book, visit, f
                          arrangements=["silos"])
     shown = {r["datum"]["organisation"] for r in readout(page, name)}
     assert shown == {explorers.ORGANISATION_LABELS[o] for o in [*silos.organisation, "system"]}
+    assert v.console_errors == [] and v.outside_requests == []
+
+
+def test_a_scenario_link_edited_on_an_open_page_applies_and_copying_it_says_so(built_book, visit):
+    """The fragment changed on an open page (no reload: a hashchange) applies at once; a menu's choice
+    may be named in the words the menu shows; a bad one is refused on screen and a good one clears it."""
+    name = "wrong-pocket"
+    v = open_explorer(visit, name, width=390)
+    page = v.page
+    page.evaluate("() => { location.hash = '#wrong-pocket.arrangement=Pooled fund (Section 75)&wrong-pocket.amount=3'; }")
+    page.wait_for_function("() => document.getElementById('explorer-wrong-pocket').vegaView.signal('amount') === 3")
+    assert signal(page, name, "arrangement") == "section75"
+    assert page.locator(f"#explorer-{name} [name='arrangement']").input_value() == "section75"
+    page.wait_for_function("() => Math.abs(document.getElementById('explorer-wrong-pocket')"
+                           ".getBoundingClientRect().top) < window.innerHeight / 2")
+    page.evaluate("() => { location.hash = '#wrong-pocket.arrangement=pooled'; }")
+    message = page.locator(".scenario-error")
+    message.wait_for()
+    page.wait_for_function(f"el => ({IN_VIEW_JS})(el)", arg=message.element_handle(), timeout=10_000)
+    assert signal(page, name, "arrangement") == "silos" and signal(page, name, "amount") == 1
+    page.evaluate("() => { location.hash = '#wrong-pocket.arrangement=aco'; }")
+    page.wait_for_function("() => document.getElementById('explorer-wrong-pocket').vegaView.signal('arrangement') === 'aco'")
+    assert page.locator(".scenario-error").count() == 0
+    # "Copy link" copies the scenario's link and says so.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.locator(f"#explorer-{name} + .scenario-link button").click()
+    status = page.locator(f"#explorer-{name} + .scenario-link [role=status]")
+    page.wait_for_function("el => el.textContent.trim() !== ''", arg=status.element_handle())
+    assert "copied" in status.inner_text().lower()
+    assert "wrong-pocket.arrangement=aco" in page.evaluate("navigator.clipboard.readText()")
     assert v.console_errors == [] and v.outside_requests == []

@@ -342,7 +342,8 @@ def sharing_risk_chart(draws: int = RISK_DRAWS) -> alt.VConcatChart:
         y=alt.Y("organisation:N", title=None, sort=list(ORGANISATION_LABELS.values())),
         yOffset=alt.YOffset("case:N", sort=list(CASES)),
         color=alt.Color("case:N", title=None, sort=list(CASES), scale=alt.Scale(range=["#b2182b", "#999999"]),
-                        legend=alt.Legend(orient="top", direction="horizontal", labelLimit=300)),
+                        # One entry a line: side by side they were wider than a phone's column.
+                        legend=alt.Legend(orient="top", direction="vertical", labelLimit=300)),
     )
     # One scale for every arrangement and share, so the spreads can be compared as the inputs move.
     money = alt.Axis(title=["Yearly surplus, £ million", "(below 0: a deficit)"], format=",.0f")

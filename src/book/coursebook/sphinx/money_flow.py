@@ -5,12 +5,15 @@
     ```
 
 Several names draw the diagrams side by side (stacked on a narrow screen);
-``all`` draws every arrangement the model has, one figure each. The flows are
+``all`` draws every arrangement the model has, one figure each under a heading
+of its own. The flows are
 read from the model (`carepool.flows.money_flows`) while the page is read, and
 drawn by `coursebook.flow_diagrams`; each figure carries its flows in words.
 """
 
 from __future__ import annotations
+
+from html import escape
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
@@ -43,6 +46,8 @@ class MoneyFlowDirective(Directive):
             figures = []
             for name in arrangement_names():
                 flows = money_flows(name)
+                # A heading for each, which the page's contents list (coursebook.sphinx.theme).
+                figures.append(f'<h2 class="rubric" id="flows-{name}">{escape(flows.title)}</h2>')
                 figures.append(figure_html([flows], f"{_default_caption([flows.title])} {AMOUNTS}",
                                            f"{docname}-{self.lineno}-{name}"))
             return [nodes.raw("", "\n".join(figures), format="html")]

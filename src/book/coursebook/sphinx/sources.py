@@ -37,6 +37,8 @@ CSS = """\
 .source-paragraph > p.source-pn { flex: 0 0 3em; text-align: right; margin: 0; }
 .source-paragraph > p.source-pn a { color: #555; text-decoration: none; font-size: 0.85em; }
 .source-paragraph:target { background: #fff7d6; }
+html[data-theme="dark"] .source-paragraph > p.source-pn a { color: #b8b8b8; }
+html[data-theme="dark"] .source-paragraph:target { background: #3a3215; }
 .source-provenance dl { margin-bottom: 0.5em; }
 """
 
