@@ -183,3 +183,30 @@ def test_a_process_past_its_cpu_time_is_killed_and_the_sandbox_says_by_which_lim
     said = int(ended.read_text())
     assert run.returncode == said == 128 + 24, (run, said)  # SIGXCPU
     assert sandbox._SIGNALLED[said] == "CPU time"
+
+
+LEAVE_AND_DIE = """
+import os, signal, tempfile
+from coursegrading import limits
+pid = os.getpid()
+limits.SandboxCgroup(f"carepool-{pid}-kernel-{pid}-left", limits.Limits())
+folder = tempfile.mkdtemp(prefix=f"carepool-kernel-{pid}-")
+assert limits.mount_small_tmpfs(folder, 65534, 65534)
+print(folder, flush=True)
+os.kill(pid, signal.SIGKILL)
+"""
+
+
+def test_what_a_killed_grader_leaves_is_swept_up():
+    from coursegrading import limits
+
+    if os.geteuid() != 0 or limits.cgroup_layout() is None:
+        pytest.skip("needs root and cgroups here: a grader without them makes neither a cgroup nor a mount")
+    run = subprocess.run([sys.executable, "-c", LEAVE_AND_DIE], capture_output=True, text=True, timeout=60)
+    folder = run.stdout.strip()
+    assert run.returncode == -9 and folder, run.stderr
+    mounted = lambda: any(line.split()[1] == folder for line in open("/proc/self/mounts"))  # noqa: E731
+    assert mounted()
+    removed = limits.sweep_leftovers()
+    assert folder in removed and not mounted() and not os.path.exists(folder)
+    assert sum("-left" in path for path in removed) == len(limits.cgroup_layout()[1])

@@ -41,6 +41,7 @@ from typing import Callable, Iterable
 from jupyter_client.manager import AsyncKernelManager
 
 from coursegrading import inprocess, pool, status, warm_kernels
+from coursegrading import limits as limiting
 from coursegrading import sandbox as sandboxing
 from coursegrading.course import run_nbgrader
 from coursegrading.inprocess import default_db_url, with_busy_timeout
@@ -293,6 +294,7 @@ def grade_class(course_dir: Path | str, assignment: str, students: Iterable[str]
         raise ValueError(f"workers: must be 1 or more; got {workers!r}")
     if sandbox and scheduler is None:
         sandboxing.check_available()
+        limiting.sweep_leftovers()  # of an earlier run that was killed
         for missing in sandboxing.limits_not_set_here():  # said once per run, plainly; grading goes on
             print(f"Note: {missing}.", file=sys.stderr, flush=True)
     with ExitStack() as stack:

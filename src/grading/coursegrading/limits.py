@@ -241,6 +241,40 @@ class SandboxCgroup:
                 pass
 
 
+def sweep_leftovers() -> list[str]:
+    """Remove the cgroups and kernel folders of grading processes that were killed before cleaning up.
+
+    A grading process stopped with SIGKILL (a submission past its whole time limit) cannot remove
+    its kernel's cgroup, nor unmount its tmpfs; both are named with that process's pid
+    (``carepool-<pid>-...``, ``/tmp/carepool-kernel-<pid>-...``). Returns what was removed.
+    """
+    import shutil
+
+    def gone(pid: str) -> bool:
+        return pid.isdigit() and not os.path.exists(f"/proc/{pid}")
+
+    removed = []
+    layout = cgroup_layout()
+    for parent in (layout[1].values() if layout else []):
+        for folder in parent.glob("carepool-*-*"):
+            if gone(folder.name.split("-")[1]):
+                stale = SandboxCgroup.__new__(SandboxCgroup)
+                stale.folders = [folder]
+                stale.remove()
+                removed.append(str(folder))
+    try:
+        mounts = [line.split()[1] for line in Path("/proc/self/mounts").read_text().splitlines()]
+    except OSError:
+        mounts = []
+    for mount in mounts:
+        name = os.path.basename(mount)
+        if name.startswith("carepool-kernel-") and gone(name.split("-")[2]):
+            unmount(mount)
+            shutil.rmtree(mount, ignore_errors=True)
+            removed.append(mount)
+    return removed
+
+
 # --- the host folder a kernel writes to: a small tmpfs when we may mount ------------------------------
 
 _libc = ctypes.CDLL(None, use_errno=True)

@@ -98,6 +98,10 @@ def _stop(process) -> None:
     except (ProcessLookupError, PermissionError):
         pass
     process.join(5)
+    # Killed, it could not remove its kernel's cgroup or unmount its folder: done here.
+    from coursegrading.limits import sweep_leftovers
+
+    sweep_leftovers()
 
 
 def grade_all(job: Callable[[str], object], students: list[str], workers: int, submission_timeout: float | None,

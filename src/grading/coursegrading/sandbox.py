@@ -370,7 +370,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         # A folder for this kernel alone: its connection file and ipc sockets, bound into the sandbox.
-        self._private = tempfile.mkdtemp(prefix="carepool-kernel-")
+        # Named with this process's pid, so that what a killed grader leaves is known (limits.sweep_leftovers).
+        self._private = tempfile.mkdtemp(prefix=f"carepool-kernel-{os.getpid()}-")
         self._mounted = False
         if os.geteuid() == 0:
             # A small tmpfs of its own, so the kernel cannot fill the host's disk through it.
@@ -439,8 +440,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         LIMITS_USED.append(limits)
         if self._cgroup is None and limiting.cgroup_layout() is not None:
             try:
-                self._cgroup = limiting.SandboxCgroup(f"carepool-{os.getpid()}-{os.path.basename(self._private)}",
-                                                      limits)
+                self._cgroup = limiting.SandboxCgroup(f"carepool-{os.getpid()}-{os.path.basename(self._private)}"
+                                                      .replace("carepool-kernel-", "kernel-"), limits)
             except OSError as err:
                 self.log.warning("No cgroup for this kernel: %s", err)
         procs = self._cgroup.procs if self._cgroup else []
