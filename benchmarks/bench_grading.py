@@ -158,6 +158,7 @@ def main() -> int:
         course.mkdir()
         shutil.copy2(ROOT / "exercises" / "nbgrader_config.py", course)
         shutil.copytree(ROOT / "exercises" / "source", course / "source")
+        shutil.copytree(ROOT / "exercises" / "checks", course / "checks", ignore=shutil.ignore_patterns("__pycache__"))
         release_all(course, Path(tmp) / "book_student")
         a = args.assignment
         source = json.loads((course / "source" / a / f"{a}.ipynb").read_text())

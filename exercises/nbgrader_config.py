@@ -32,13 +32,13 @@ c.Execute.iopub_timeout = 60
 # line's --no-sandbox) turns it off for one run; see the instructor guide.
 c.Execute.kernel_manager_class = "coursegrading.sandbox.SandboxedKernelManager"
 
-# A test cell earns points only if it ran to its last line (coursegrading.finished): a notebook
-# that stops IPython reporting errors would otherwise pass every test. nbgrader's own steps,
-# in its order, with the check around the run.
+# The kernel computes, the grader judges (coursegrading.judge): the student's notebook runs with its
+# test cells left empty, each graded cell's answers are read out of the kernel as plain data, and
+# the checks (visible and hidden, in checks/<assignment>.py, never released) run in the grader's
+# own process against the expected answers for that student's own figures. nbgrader's own steps
+# follow, in its order.
 c.Autograde.autograde_preprocessors = [
-    "coursegrading.finished.MarkTestEnds",
-    "nbgrader.preprocessors.Execute",
-    "coursegrading.finished.CheckTestEnds",
+    "coursegrading.judge.JudgeAnswers",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -46,6 +46,10 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# Every student's figures are drawn from this seed, the assignment and the student's id: change it
+# for each new run of the course (a variant is reproducible from the seed alone; it is not a secret).
+c.JudgeAnswers.course_seed = "who-holds-the-budget/2026-27"
+c.JudgeAnswers.checks_dir = "checks"
 
 # Released notebooks keep their tests visible but never the hidden ones.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
