@@ -53,9 +53,10 @@ def cheating_class(released, tmp_path_factory):
             submit(course, "blank", assignment, release)
             for student, patch in CHEATS.items():
                 submit(course, student, assignment, with_answers(release, cheating_answers(source, patch)))
+            first_answer = next(iter(cheating_answers(source, False)))
+            submit(course, "hideserrors", assignment, with_answers(release, {first_answer: HIDE_ERRORS}))
+            submit(course, "cutcells", assignment, with_answers(release, {first_answer: CUT_EVERY_CELL}))
             if assignment == "paying_providers":
-                submit(course, "hideserrors", assignment, with_answers(release, {"tariff_income_answer": HIDE_ERRORS}))
-                submit(course, "cutcells", assignment, with_answers(release, {"tariff_income_answer": CUT_EVERY_CELL}))
                 table = practice_answers(course, assignment)
                 submit(course, "liar", assignment, with_answers(release, {
                     "tariff_income_answer": LIE_ABOUT_EVERY_ANSWER.format(table=table)}))
@@ -169,17 +170,15 @@ def test_the_patches_make_a_naive_test_pass_and_leave_the_kernel_working():
         (np.testing.assert_allclose, np.testing.assert_array_equal, np.testing.assert_almost_equal) = saved_testing
 
 
-def test_a_notebook_that_hides_its_errors_scores_no_more_than_a_blank_one(cheating_class):
-    course = cheating_class("paying_providers")
-    blank = _auto_total(course, "paying_providers", "blank")
-    assert _auto_total(course, "paying_providers", "hideserrors") <= blank
 
 
 @pytest.mark.parametrize("cheat", ["hideserrors", "cutcells"])
-def test_a_kernel_that_rewrites_its_cells_earns_nothing(cheating_class, cheat):
-    # cutcells took 9 of 9 automatic points from a blank notebook when the kernel judged itself.
-    course = cheating_class("paying_providers")
-    assert _auto_total(course, "paying_providers", cheat) == 0
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_a_kernel_that_rewrites_its_cells_earns_nothing(cheating_class, assignment, cheat):
+    # cutcells took 9 of 9 automatic points from a blank notebook in paying_providers when the kernel judged
+    # itself; hideserrors made a failed test look passed.
+    course = cheating_class(assignment)
+    assert _auto_total(course, assignment, cheat) == 0
 
 
 def test_a_kernel_that_lies_about_its_answers_gains_only_what_a_guess_gains(cheating_class):
