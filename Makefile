@@ -87,6 +87,7 @@ check: python-env
 
 bench: setup
 	$(BIN)/python benchmarks/bench_model.py && $(BIN)/python benchmarks/bench_explorers.py
+	$(BIN)/python benchmarks/bench_first_paint.py
 	$(BIN)/python benchmarks/bench_build.py
 
 clean:

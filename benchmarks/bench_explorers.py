@@ -30,8 +30,9 @@ MOVES = {
     "paying-for-activity": ("activity", ["20000", "45000"]),
     "wrong-pocket": ("amount", ["2", "8"]),
     "sharing-risk": ("fraction", ["0.2", "0.9"]),
+    "who-holds-the-budget": ("risk_share", ["0.2", "0.9"]),
 }
-CONTEXT = {"sharing-risk": "arrangement=section75"}
+CONTEXT = {"sharing-risk": "arrangement=section75", "who-holds-the-budget": "vary=risk_share"}
 REPEATS = 21
 
 # Time from dispatching the input event to the end of the render it causes.

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
+from scripts import system_tools
+
+CHROMIUM = system_tools.chromium() or "/usr/bin/chromium"  # $CHROMIUM, else the first Chromium on PATH
 # No background traffic from Chromium itself (this machine reaches no other host).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from scripts import system_tools
 from tests.support import ROOT, requests_in_flight, wait_until_quiet
 
 BIN = Path(sys.executable).parent
@@ -74,7 +75,7 @@ def built_book() -> Path:
 
 # --- the built site in a real browser -------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = system_tools.chromium() or "chromium (none on PATH: set CHROMIUM)"  # Debian's, found on PATH
 # As the machine's notes advise: no background traffic from Chromium itself.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -107,7 +108,7 @@ def site_url(built_book: Path):
 def browser_type_launch_args(browser_type_launch_args):
     """pytest-playwright's browser is Debian's Chromium (Playwright cannot download one here)."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (or set CHROMIUM)")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 

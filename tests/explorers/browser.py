@@ -6,6 +6,7 @@ PAGES = {
     "paying-for-activity": "book/chapters/markets_and_commissioners.html",
     "wrong-pocket": "book/chapters/pooling_the_pot.html",
     "sharing-risk": "book/chapters/pooling_the_pot.html",
+    "who-holds-the-budget": "book/chapters/integrated_health_organisations.html",
 }
 
 # The values each readout mark shows, read from Vega's scenegraph after a run.

@@ -53,7 +53,7 @@ def test_every_lever_of_the_model_is_offered():
             "social_care_capacity_headroom"} <= keys
     assert all(f"{s}__{a}" in keys for s in place.lines
                for a in ("activity_per_1000", "unit_cost", "trend_growth", "volatility"))
-    assert set(levers.arrangement_name.options) == {"silos", "acs", "section75", "aco", "mssp", "four_pots", "icb"}
+    assert set(levers.arrangement_name.options) == {"silos", "acs", "section75", "aco", "mssp", "four_pots", "icb", "iho"}
 
 
 def test_every_slider_starts_at_the_models_default_and_keeps_it_when_drawn(app):

@@ -26,6 +26,7 @@ from carepool.payments import provider_income
 from carepool.place import default_place
 from carepool.questions import net_effect, risk_summary, wrong_pocket
 from carepool.simulation import settle
+from coursebook import budget_holders  # its chart uses this module's helpers, imported when it is drawn
 
 # --- shared -----------------------------------------------------------------
 
@@ -37,6 +38,7 @@ ARRANGEMENT_LABELS = {
     "mssp": "US shared savings ACO",
     "four_pots": "Four-pot commissioning",
     "icb": "Integrated care board (2022-)",
+    "iho": "Integrated health organisation (proposed 2025)",
 }
 ORGANISATION_LABELS = {
     "nhs_commissioner": "NHS commissioner",
@@ -51,6 +53,7 @@ ORGANISATION_LABELS = {
     "planned_specialist_pot": "Planned and specialist pot",
     "public_health_pot": "Public-health pot",
     "icb": "Integrated care board",
+    "iho": "Integrated health organisation",
     "system": "Whole system (net)",
 }
 MILLION = 1e6  # the charts show money in £ million
@@ -387,7 +390,9 @@ def sharing_risk_chart(draws: int = RISK_DRAWS) -> alt.VConcatChart:
         })
 
 
-CHARTS = {PAYING: paying_for_activity_chart, WRONG_POCKET: wrong_pocket_chart, SHARING_RISK: sharing_risk_chart}
+CHARTS = {PAYING: paying_for_activity_chart, WRONG_POCKET: wrong_pocket_chart, SHARING_RISK: sharing_risk_chart,
+          budget_holders.NAME: budget_holders.budget_holders_chart}
+HOW_TO_USE[budget_holders.NAME] = budget_holders.HOW_TO_USE
 
 
 def explorer_chart(name: str):

@@ -48,13 +48,14 @@ NAMES = {
     "pooled_fund": "the pooled fund",
     "aco": "the ACO",
     "icb": "the integrated care board",
+    "iho": "the integrated health organisation",
     "first_contact_pot": "the first-contact pot",
     "continuing_care_pot": "the continuing-care pot",
     "planned_specialist_pot": "the planned and specialist pot",
     "public_health_pot": "the public-health pot",
 }
 BAR_TEXT = {OUTSIDE: "Funding from outside the place", SHARE: "Risk and gain share"}
-ACRONYMS = {"nhs", "aco", "acs", "icb", "icp", "gp", "gps", "pct", "ccg"}
+ACRONYMS = {"nhs", "aco", "acs", "icb", "iho", "icp", "gp", "gps", "pct", "ccg"}
 INK = {"funding": "#1f4e79", "payment": "#333333", "share": "#6a3d9a"}
 KEEPS = {  # what an organisation is left with: border, border width, dash, text colour
     "surplus": ("#1a7f37", 3.5, "", "#14612a"),

@@ -73,6 +73,19 @@ def _use_course_style(app: Sphinx, config) -> None:
     config.bibtex_default_style = STYLE
 
 
+def _remember_pybtex_plugins() -> None:
+    """pybtex looks up its plugins among every installed package's entry points each time it formats an
+    entry (hundreds of scans a build, a fifth of Sphinx's time when profiled): remember what it finds.
+    A lookup that fails raises and is not remembered; the course registers its style before any lookup."""
+    import functools
+
+    import pybtex.plugin
+
+    if not hasattr(pybtex.plugin._load_entry_point, "cache_info"):
+        pybtex.plugin._load_entry_point = functools.lru_cache(maxsize=None)(pybtex.plugin._load_entry_point)
+
+
 def setup(app: Sphinx) -> dict:
+    _remember_pybtex_plugins()
     app.connect("config-inited", _use_course_style)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
