@@ -234,10 +234,12 @@ def test_a_submission_that_outlasts_its_limit_is_stopped_with_its_kernel(release
 
 
 def test_a_grading_process_starts_with_nbgraders_first_time_work_done(released, tmp_path):
-    """What the fork server did once (`ready_to_grade`), no student's grading pays for again."""
+    """What the fork server did once (`ready_to_grade`, the course's checks and model), no student's grading
+    pays for again."""
     course = tmp_path / "course"
     shutil.copytree(released.course, course)
     submit(course, "reference", A, with_answers(release_nb(course, A), reference_answers(source_nb(course, A))))
+    pool.start(checks=course / "checks")  # as grade_class starts it: the course's checks loaded once there
     said = pool.call(partial(grade_and_say_what_was_left_to_do, course, A, "reference"))
     assert said["status"] == GRADED
     assert said["mapped_before"], "SQLAlchemy still had nbgrader's tables to map"

@@ -300,7 +300,7 @@ def grade_class(course_dir: Path | str, assignment: str, students: Iterable[str]
     with ExitStack() as stack:
         if scheduler is None:
             # Both take seconds of imports: started first, they do them while the class is listed.
-            pool.start()
+            pool.start(checks=course_dir / "checks")
             warm_server = stack.enter_context(warm_kernels.maybe_starting(sandbox and warm))
         if students is None:
             submitted = course_dir / "submitted"

@@ -18,10 +18,12 @@ import time
 from contextlib import contextmanager
 from functools import partial
 from multiprocessing.connection import wait
+from pathlib import Path
 from typing import Callable
 
 # What the fork server imports once, so each grading process starts with it loaded (and its first-time work done).
 PRELOAD = ["coursegrading.ready_to_grade"]
+CHECKS_TO_PRELOAD = "COURSEGRADING_PRELOAD_CHECKS"  # the course's checks folder, loaded by ready_to_grade
 
 
 def _context():
@@ -43,11 +45,15 @@ def _main_not_rerun():
         main.__dict__.update(saved)
 
 
-def start() -> None:
+def start(checks: Path | None = None) -> None:
     """Start the fork server now, without waiting for its imports (seconds), so they overlap other start-up work.
 
-    `grade_all` starts it anyway if it is not running.
+    Given the course's `checks` folder, the server also loads the course's checks once, and with them
+    what they import (the course's model), so that no grading process imports them afresh
+    (`ready_to_grade`). `grade_all` starts the server anyway if it is not running.
     """
+    if checks is not None and Path(checks).is_dir():
+        os.environ[CHECKS_TO_PRELOAD] = str(Path(checks).resolve())  # read by the server as it starts
     _context()
     with _main_not_rerun():
         multiprocessing.forkserver.ensure_running()
