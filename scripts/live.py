@@ -63,7 +63,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) ->
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
-    ANNOUNCE.write_text("{}")  # "no local server", as the build writes it: the page then finds no server
+    ANNOUNCE.write_text("{}\n")  # "no local server", as the build writes it: the page then finds no server
     for process in processes:
         process.terminate()
     for process in processes:
