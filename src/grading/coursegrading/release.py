@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 import zipfile
@@ -33,6 +34,7 @@ def instructor_only_text(text: str) -> list[str]:
 # The locked cell that shows a student's own figures: released with the course's seed written in, and
 # for an LMS one copy per student with the student's id too (see carepool.exercises.kit).
 FIGURES_CALL = "your_figures()"
+FIGURES_CALLED = re.compile(r"your_figures\((?:course='[^']*')?\)")
 
 
 def personalise(notebook: dict, course_seed: str, student: str | None = None) -> dict:
@@ -48,8 +50,10 @@ def personalise(notebook: dict, course_seed: str, student: str | None = None) ->
     args = f"course={course_seed!r}" + (f", student={student!r}" if student else "")
     for cell in notebook["cells"]:
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        if cell["cell_type"] == "code" and FIGURES_CALL in source:
-            cell["source"] = source.replace(FIGURES_CALL, f"your_figures({args})")
+        # The call as the source has it, or as a release already wrote it for the course alone.
+        personalised = FIGURES_CALLED.sub(f"your_figures({args})", source)
+        if cell["cell_type"] == "code" and personalised != source:
+            cell["source"] = personalised
             cell["metadata"]["nbgrader"]["checksum"] = compute_checksum(from_dict(cell))
     return notebook  # an assignment about the fixed historical record has no figures to personalise
 
