@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import sys
 from pathlib import Path
 from queue import Empty
 from time import monotonic
@@ -222,7 +221,3 @@ def judged_notebook(notebook: Path | str, assignment: str, student: str, course_
     nb, resources = judge.preprocess(nb, resources, km=km)
     nb.metadata["judged"] = resources["judged"]
     return nb
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("use python -m coursegrading.variant")

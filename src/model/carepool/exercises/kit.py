@@ -249,10 +249,12 @@ class Assignment:
         return {f"{n}.{name}": expression.format(**figures)
                 for n, check in enumerate(self.checks_of(grade_id)) for name, expression in check.probes.items()}
 
-    def judge(self, grade_id: str, figures: Figures, read: dict[str, dict]) -> list[str]:
-        """What is wrong with a graded cell's answers (an empty list if nothing is), from the probes' JSON."""
+    def judge(self, grade_id: str, figures: Figures, read: dict[str, dict], hidden: bool = True) -> list[str]:
+        """What is wrong with a graded cell's answers (an empty list if nothing is), from the probes' JSON.
+
+        With `hidden` False only the visible checks run (in the student's kernel, for Validate)."""
         wrong = []
-        for n, check in enumerate(self.checks_of(grade_id)):
+        for n, check in enumerate(self.checks_of(grade_id, hidden)):
             names = {name: f"{n}.{name}" for name in check.probes}
             answers = Answers({name: read.get(key, {"error": NOT_ANSWERED}) for name, key in names.items()},
                               {name: check.probes[name].format(**figures) for name in names})
@@ -299,17 +301,13 @@ class Assignment:
         for n, check in enumerate(self.checks_of(grade_id, hidden=False)):
             for name, expression in check.probes.items():
                 read[f"{n}.{name}"] = read_probe(probe_json(expression.format(**figures), namespace))
-        wrong = self.judge_visible(grade_id, figures, read)
+        wrong = self.judge(grade_id, figures, read, hidden=False)
         if wrong:
             failed = _last_failure()
             if failed and any("error" in got for got in read.values()):
                 wrong.append(f"The answer cell above stopped with {failed}: fix that cell first.")
             raise Wrong("\n".join(wrong))
         print("The checks in this cell passed. More are run when your work is graded.")
-
-    def judge_visible(self, grade_id: str, figures: Figures, read: dict) -> list[str]:
-        visible = Assignment(self.name, self.figures, self.checks_of(grade_id, hidden=False))
-        return visible.judge(grade_id, figures, read)
 
 
 # Set in a kernel by the grader before a student's code runs (`grading_setup`); the figures shown while
