@@ -48,8 +48,8 @@ def open_widget_page(browser, site_url):
     Chromium never reports it, with nothing pending)."""
     contexts = []
 
-    def open_page(path: str) -> PageVisit:
-        context = browser.new_context(viewport={"width": 1366, "height": 900})
+    def open_page(path: str, width: int = 1366) -> PageVisit:
+        context = browser.new_context(viewport={"width": width, "height": 844 if width < 500 else 900})
         contexts.append(context)
         page = context.new_page()
         v = PageVisit(page)
@@ -140,7 +140,74 @@ def test_the_snapshot_shows_the_apps_chart_and_both_scenarios(built_book, open_w
     chart = page.locator(f"{SNAPSHOT} svg.marks")
     assert chart.count() >= 1 and "Scenario A" in chart.first.inner_html()
     assert chart.first.bounding_box()["width"] > 250  # drawn, at a readable size
-    assert page.locator(f"{SNAPSHOT} table").count() == 1
+    assert page.locator(f"{SNAPSHOT} table").count() >= 1
+
+
+# What a reader can read of the snapshot's charts (SVG drawn in the kernel, shrunk to fit its column by
+# its viewBox): text smaller than `least` CSS px as drawn, and axis labels drawn over one another; and
+# its tables: how many, how many rows, which are shown one row at a time, and any cell not printed as
+# the reader reads figures (£ million to £0.1m, a percentage, or a dash).
+SNAPSHOT_READING_JS = r"""([root, least]) => {
+  const out = {small: [], overlapping: [], tables: 0, rows: 0, stacked: 0, raw: []};
+  const snapshot = document.querySelector(root);
+  snapshot.querySelectorAll('svg.marks').forEach(svg => {
+    const designed = svg.viewBox.baseVal && svg.viewBox.baseVal.width || svg.width.baseVal.value;
+    const scale = svg.getBoundingClientRect().width / designed;
+    svg.querySelectorAll('text').forEach(t => {
+      const size = parseFloat(getComputedStyle(t).fontSize) * scale;
+      if (t.textContent.trim() && size < least - 0.01) out.small.push(`${t.textContent} (${size.toFixed(1)} px)`);
+    });
+    svg.querySelectorAll('g.role-axis-label').forEach(g => {
+      const boxes = [...g.querySelectorAll('text')].filter(t => t.textContent.trim())
+        .map(t => [t.textContent, t.getBoundingClientRect()]);
+      for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) {
+        const [p, q] = [boxes[a][1], boxes[b][1]];
+        if (p.left < q.right - 0.5 && q.left < p.right - 0.5 && p.top < q.bottom - 0.5 && q.top < p.bottom - 0.5)
+          out.overlapping.push(`${boxes[a][0]} / ${boxes[b][0]}`);
+      }
+    });
+  });
+  snapshot.querySelectorAll('table').forEach(table => {
+    out.tables++;
+    out.rows += table.querySelectorAll('tbody tr').length;
+    if (table.classList.contains('stacked')) out.stacked++;
+    table.querySelectorAll('td').forEach(td => {
+      const text = td.textContent.trim();
+      if (!/^([\u2212+]?£\d[\d,]*\.\dm|\d+\.\d%|\u2014)$/.test(text)) out.raw.push(text);
+    });
+  });
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 768, 1366])
+@pytest.mark.parametrize("path", APP_PAGES)
+def test_the_snapshot_reads_on_a_phone_chart_text_readable_axis_labels_apart_tables_short_in_pounds_million(
+        built_book, open_widget_page, path, width):
+    v = open_widget_page(path, width)
+    page = v.page
+    shown = page.evaluate(SNAPSHOT_READING_JS, [SNAPSHOT, 11])
+    assert shown["small"] == [], f"chart text under 11 px at {width} px: {shown['small']}"
+    assert shown["overlapping"] == [], f"axis labels on top of one another at {width} px: {shown['overlapping']}"
+    # An organisation a row, a scenario a column: a few short tables, read as grids even on a phone.
+    assert 1 <= shown["tables"] <= 3 and shown["rows"] <= 8 * shown["tables"], shown
+    assert shown["stacked"] == 0, f"{shown['stacked']} table(s) shown as stacked cards at {width} px"
+    assert shown["raw"] == [], f"figures not in £ million or percent: {shown['raw'][:5]}"
+    # Menus show the reader's words, never the model's codes.
+    menus = page.locator(f"{SNAPSHOT} select option").all_inner_texts()
+    assert menus and not [m for m in menus if "_" in m or m.islower()], menus
+    if width == 390:
+        save_screenshot(page, f"snapshot-{Path(path).stem}-390")
+    assert v.console_errors == [] and v.outside_requests == []
+
+
+def test_the_risk_notebook_says_why_its_figures_differ_from_the_chapters_explorer(built_book, open_widget_page):
+    page = open_widget_page("notebooks/sharing_risk.html").page
+    text = page.locator("article").inner_text().replace("\u2019", "'")
+    assert "not the risk explorer's in Pooling the pot" in text
+    # The app's own note gives the draws and the upstream spending, computed when the notebook ran.
+    note = page.locator(f"{SNAPSHOT} .cw-html").first.inner_text()
+    assert "draws" in note and "upstream" in note and "Pooling the pot" in note
 
 
 def test_run_live_is_offered_only_where_a_server_is_there_to_run_it(built_book, browser, site_url):

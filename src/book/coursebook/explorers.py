@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from carepool.arrangements import alliance_shares as model_alliance_shares, arrangement, arrangement_names
+from carepool.charts import ARRANGEMENT_LABELS, INVESTMENT_LINE_LABELS, ORGANISATION_LABELS
 from carepool.levers import lever
 from carepool.parameters import default
 from carepool.payments import provider_income
@@ -30,32 +31,6 @@ from coursebook import budget_holders  # its chart uses this module's helpers, i
 
 # --- shared -----------------------------------------------------------------
 
-ARRANGEMENT_LABELS = {
-    "silos": "PCT era: silos",
-    "acs": "Accountable care system: risk and gain share",
-    "section75": "Pooled fund (Section 75)",
-    "aco": "English ACO: capitated contract",
-    "mssp": "US shared savings ACO",
-    "four_pots": "Four-pot commissioning",
-    "icb": "Integrated care board (2022-)",
-    "iho": "Integrated health organisation (proposed 2025)",
-}
-ORGANISATION_LABELS = {
-    "nhs_commissioner": "NHS commissioner",
-    "acute_trust": "Acute trust",
-    "community_provider": "Community provider",
-    "gp_practices": "GP practices",
-    "local_authority": "Local authority",
-    "pooled_fund": "Pooled fund",
-    "aco": "ACO",
-    "first_contact_pot": "First-contact pot",
-    "continuing_care_pot": "Continuing-care pot",
-    "planned_specialist_pot": "Planned and specialist pot",
-    "public_health_pot": "Public-health pot",
-    "icb": "Integrated care board",
-    "iho": "Integrated health organisation",
-    "system": "Whole system (net)",
-}
 MILLION = 1e6  # the charts show money in £ million
 
 
@@ -216,10 +191,7 @@ def paying_for_activity_chart() -> alt.VConcatChart:
 # --- 2. The wrong pocket ----------------------------------------------------
 
 WRONG_POCKET = "wrong-pocket"
-INVESTORS = {
-    "social_care": "The council, in social care",
-    "community": "The NHS commissioner, in community services",
-}
+INVESTORS = INVESTMENT_LINE_LABELS
 WRONG_POCKET_AMOUNTS = [a / MILLION for a in lever("simulation.upstream_investment").grid()]  # £ million a year
 WRONG_POCKET_SAVINGS = lever("links.avoided_acute_cost_per_pound").grid()   # £ of emergency cost avoided per £1
 

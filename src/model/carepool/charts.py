@@ -12,11 +12,57 @@ carries Vega and Vega-Lite inside the Python package, so:
 * `offline()` is the explicit call a notebook makes to draw every chart with
   Altair's ``jupyter`` renderer (anywidget) in offline mode, whose Vega comes
   from vl-convert rather than a CDN. Importing carepool changes nothing.
+
+The reader's words for the model's codes (an arrangement's, an organisation's,
+an investment line's) are kept here, once: the widget apps' menus, legends and
+tables and the book's explorers show the same words.
 """
 
 from __future__ import annotations
 
 import altair as alt
+
+ARRANGEMENT_LABELS = {
+    "silos": "PCT era: silos",
+    "acs": "Accountable care system: risk and gain share",
+    "section75": "Pooled fund (Section 75)",
+    "aco": "English ACO: capitated contract",
+    "mssp": "US shared savings ACO",
+    "four_pots": "Four-pot commissioning",
+    "icb": "Integrated care board (2022-)",
+    "iho": "Integrated health organisation (proposed 2025)",
+}
+ORGANISATION_LABELS = {
+    "nhs_commissioner": "NHS commissioner",
+    "acute_trust": "Acute trust",
+    "community_provider": "Community provider",
+    "gp_practices": "GP practices",
+    "local_authority": "Local authority",
+    "pooled_fund": "Pooled fund",
+    "aco": "ACO",
+    "first_contact_pot": "First-contact pot",
+    "continuing_care_pot": "Continuing-care pot",
+    "planned_specialist_pot": "Planned and specialist pot",
+    "public_health_pot": "Public-health pot",
+    "icb": "Integrated care board",
+    "iho": "Integrated health organisation",
+    "system": "Whole system (net)",
+}
+INVESTMENT_LINE_LABELS = {
+    "social_care": "The council, in social care",
+    "community": "The NHS commissioner, in community services",
+}
+# Chart text a phone can read: no chart is drawn smaller than its design on a 390 px screen
+# (see carepool.widgets), so these sizes are the sizes a reader sees.
+READABLE = {"axis": {"labelFontSize": 12, "titleFontSize": 12, "labelOverlap": True},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12},
+            "title": {"fontSize": 14}}
+
+
+def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with text sizes a phone can read (axis, legend, title)."""
+    return chart.configure_axis(**READABLE["axis"]).configure_legend(**READABLE["legend"]).configure_title(
+        **READABLE["title"])
 
 
 def svg(chart: alt.TopLevelMixin) -> str:

@@ -5,7 +5,9 @@ lever of MODEL.md (the place, the two links, each service line), the
 arrangement and its options, and the upstream investment. Moving a lever
 re-runs the lesson's carepool question for that scenario; the app shows the
 two scenarios' answers in one chart (Altair, drawn straight from carepool's
-frames) and one table. Nothing here does the model's arithmetic. A bad
+frames) and short tables, an organisation a row and a scenario a column, in
+the reader's words and in £ million. Nothing here does the model's arithmetic
+(it only changes pounds to £ million). A bad
 combination of levers raises the model's own `ModelInputError`.
 
 Sliders come from the lever table (`carepool.levers`): its bounds and step,
@@ -16,6 +18,8 @@ in the browser (which snaps to the grid) never changes the value.
 from __future__ import annotations
 
 import dataclasses
+import html
+from dataclasses import dataclass
 
 import altair as alt
 import ipywidgets as widgets
@@ -23,7 +27,9 @@ import pandas as pd
 
 from carepool import charts
 from carepool.arrangements import REGISTRY, arrangement
+from carepool.charts import ARRANGEMENT_LABELS, INVESTMENT_LINE_LABELS, ORGANISATION_LABELS
 from carepool.levers import Lever, lever
+from carepool.parameters import default
 from carepool.place import SERVICES, Links, default_place
 from carepool.questions import deficit_risk, wrong_pocket
 from carepool.simulation import mean_by_organisation, simulate
@@ -36,6 +42,13 @@ SCENARIOS = ("Scenario A", "Scenario B")
 PLACE_LEVERS = ("population", "years", "funding_headroom", "shock_correlation", "emergency_marginal_rate",
                 "emergency_baseline_lag", "aligned_payment_variable_rate")
 LINE_FIELDS = ("activity_per_1000", "unit_cost", "trend_growth", "volatility")
+# A menu shows the reader's words; the model gets the code behind them.
+CHOICE_LABELS = {"simulation.investment_line": INVESTMENT_LINE_LABELS}
+MILLION = 1e6
+# Drawn no wider than a phone's column (about 330 px at 390 px), a chart is never shrunk there,
+# so its text keeps the sizes carepool.charts.READABLE gives it.
+CHART_WIDTH = 170
+ORGANISATION_LABEL_LIMIT = 120
 
 
 def _decimals(written: str) -> int:
@@ -59,7 +72,9 @@ def control(spec: Lever, value=None, description: str | None = None) -> widgets.
     if spec.choices is not None:
         if set(spec.choices) == {True, False}:
             return widgets.Checkbox(value=value, description=label, indent=False, layout=FULL_WIDTH)
-        return widgets.Dropdown(options=list(spec.choices), value=value, description=label,
+        words = CHOICE_LABELS.get(spec.key, {})
+        return widgets.Dropdown(options=[(words.get(c, str(c)), c) for c in spec.choices], value=value,
+                                description=label,
                                 style={"description_width": "initial"}, layout=FULL_WIDTH)
     common = dict(value=value, min=spec.explore_min, max=spec.explore_max, step=spec.step, description=label,
                   layout=FULL_WIDTH, continuous_update=False, style={"description_width": "0px"},
@@ -88,7 +103,8 @@ class Levers:
         self.line_levers = self._controls(f"{s}__{attr}" for s in SERVICES for attr in LINE_FIELDS)
         self.investment_line = self._controls(["investment_line"])["investment_line"]
         self.investment = self._controls(["upstream_investment"])["upstream_investment"]
-        self.arrangement_name = widgets.Dropdown(options=list(REGISTRY), value=arrangement_name,
+        self.arrangement_name = widgets.Dropdown(options=[(ARRANGEMENT_LABELS.get(n, REGISTRY[n].title), n)
+                                                          for n in REGISTRY], value=arrangement_name,
                                                  description="Arrangement", layout=FULL_WIDTH,
                                                  style={"description_width": "initial"})
         self.option_levers = {(name, f.name): self._controls([f"{name}.{f.name}"])[f"{name}.{f.name}"]
@@ -146,19 +162,50 @@ class Levers:
         return arrangement(name, **{o: w.value for (n, o), w in self.option_levers.items() if n == name})
 
 
-class Comparison:
-    """Two scenarios side by side: their levers, one chart of both answers and one table, kept up to date.
+@dataclass(frozen=True)
+class Measure:
+    """One figure a lesson shows for each organisation: the question's column, what it is, and how to print it."""
 
-    ``question(levers)`` is the lesson's carepool question; ``chart(frame)``
-    draws the two scenarios' answers (the question's frames with a
-    ``scenario`` column) and must not compute anything of its own.
+    column: str
+    title: str
+    kind: str = "money"  # "money" (in £), "money_m" (already in £ million), "change" (signed, in £), "share"
+
+    def shown(self, frame: pd.DataFrame) -> pd.Series:
+        """The column in the unit the reader reads: money in £ million, shares as fractions."""
+        values = frame[self.column].astype(float)
+        return values if self.kind in ("money_m", "share") else values / MILLION
+
+    def text(self, value: float) -> str:
+        """One value as the tables print it: "−£1.2m", "+£0.4m", "45.4%"."""
+        if self.kind == "share":
+            return f"{value:.1%}"
+        sign = "\u2212" if value < -0.05 else "+" if self.kind == "change" and value >= 0.05 else ""
+        return f"{sign}£{abs(value):,.1f}m"
+
+    @property
+    def axis_format(self) -> str:
+        return ".0%" if self.kind == "share" else ",.1f"
+
+    @property
+    def axis_title(self) -> str:
+        return "share of years" if self.kind == "share" else "£ million a year"
+
+
+class Comparison:
+    """Two scenarios side by side: their levers, one chart of both answers and short tables, kept up to date.
+
+    ``question(levers)`` is the lesson's carepool question; ``chart`` is the
+    `Measure` the chart draws and ``tables`` those the tables print, one table
+    each (an organisation a row, a scenario a column). Neither computes
+    anything of its own.
     """
 
-    def __init__(self, title: str, question, chart, arrangements=("silos", "acs"), note: str = ""):
-        self.question, self.draw = question, chart
+    def __init__(self, title: str, question, chart: Measure, tables: tuple[Measure, ...],
+                 arrangements=("silos", "acs"), note: str = ""):
+        self.question, self.measure, self.measures = question, chart, tables
         self.left, self.right = Levers(SCENARIOS[0], arrangements[0]), Levers(SCENARIOS[1], arrangements[1])
         self.results: dict[str, pd.DataFrame] = {}
-        self.chart_view = widgets.HTML(layout=widgets.Layout(width="100%", min_height="320px"))
+        self.chart_view = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.table = widgets.HTML(layout=widgets.Layout(width="100%", overflow="auto"))
         self.error = widgets.HTML()
         self.chart: alt.TopLevelMixin | None = None
@@ -198,27 +245,76 @@ class Comparison:
 
     def _redraw(self) -> None:
         frame = self.frame()
-        self.chart = self.draw(frame)
-        self.table.value = _table_html(frame)
-        self.chart_view.value = charts.svg(self.chart)
+        self.chart = scenario_bars(frame, self.measure)
+        self.table.value = "".join(scenario_table(frame, m) for m in self.measures)
+        self.chart_view.value = _which_arrangement(self.left, self.right) + charts.svg(self.chart)
 
 
-def _table_html(frame: pd.DataFrame) -> str:
-    """A compact table that fits beside the levers: one "scenario" column (e.g. "Scenario A: silos"),
-    organisations' names readable, money with separators, shares as percentages."""
-    shown = frame.assign(scenario=frame["scenario"].str.cat(frame["arrangement"], sep=": ")).drop(
-        columns="arrangement")
-    for column in shown.columns:
-        if column in ("chance_of_deficit",):
-            shown[column] = shown[column].map("{:.1%}".format)
-        elif pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map("{:,.2f}".format if "£m" in column else "{:,.0f}".format)
-        elif column == "organisation":
-            shown[column] = shown[column].astype(str).str.replace("_", " ")
-    shown.columns = [c.replace("_", " ") for c in shown.columns]
-    html = shown.to_html(index=False, border=0, classes="carepool-table")
-    html = html.replace("<table ", '<table style="font-size:12px;line-height:1.3" ', 1)
-    return f'<div style="max-width:100%;overflow-x:auto">{html}</div>'
+def _which_arrangement(*sides: Levers) -> str:
+    """The arrangement each scenario uses, in the menu's words, as a line of text above the chart
+    (text wraps on a phone, where a legend this long would be cut off)."""
+    parts = [f"{html.escape(side.title)}: <b>{html.escape(ARRANGEMENT_LABELS.get(side.arrangement_name.value, side.arrangement_name.value))}</b>"
+             for side in sides]
+    return f'<p style="margin:0 0 4px 0">{"; ".join(parts)}</p>'
+
+
+def _in_order(organisations) -> list:
+    """Organisations in one fixed order (the labels' order), so rows stay put when an arrangement changes."""
+    known = list(ORGANISATION_LABELS)
+    return sorted(set(organisations), key=lambda o: (known.index(o) if o in known else len(known), str(o)))
+
+
+def _organisation_label(code) -> str:
+    return ORGANISATION_LABELS.get(code, str(code).replace("_", " "))
+
+
+PAD = "padding:2px 4px"
+NOT_A_PART = "\u2014"  # an organisation with no part in a scenario's arrangement
+
+
+def scenario_table(frame: pd.DataFrame, measure: Measure) -> str:
+    """One figure for each organisation (a row) in each scenario (a column), with a caption; "—" where
+    an organisation has no part in a scenario's arrangement."""
+    shown = frame.assign(value=measure.shown(frame))
+    cells = {(row.organisation, row.scenario): measure.text(row.value) for row in shown.itertuples()}
+    head = "".join(f'<th scope="col" style="{PAD};text-align:right">{html.escape(s)}</th>' for s in SCENARIOS)
+    rows = "".join(
+        f'<tr><th scope="row" style="{PAD};text-align:left">{html.escape(_organisation_label(org))}</th>'
+        + "".join(f'<td style="{PAD};text-align:right">{cells.get((org, s), NOT_A_PART)}</td>' for s in SCENARIOS)
+        + "</tr>"
+        for org in _in_order(shown["organisation"]))
+    # "figures-grid": the book keeps it a grid on a phone where it fits (its table-labels.js).
+    return (f'<table class="carepool-table figures-grid" style="margin:8px 0">'
+            f'<caption style="caption-side:top;text-align:left">{html.escape(measure.title)}</caption>'
+            f'<thead><tr><th scope="col" style="{PAD};text-align:left">Organisation</th>{head}</tr></thead><tbody>{rows}</tbody></table>')
+
+
+def scenario_bars(frame: pd.DataFrame, measure: Measure) -> alt.TopLevelMixin:
+    """Each organisation's figure in both scenarios as bars, in the reader's words and £ million,
+    narrow enough for a phone's column."""
+    data = frame.assign(value=measure.shown(frame), organisation=frame["organisation"].map(_organisation_label))
+    order = [_organisation_label(o) for o in _in_order(frame["organisation"])]
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("organisation:N", title=None, sort=order, axis=alt.Axis(labelLimit=ORGANISATION_LABEL_LIMIT)),
+        yOffset=alt.YOffset("scenario:N", sort=list(SCENARIOS)),
+        x=alt.X("value:Q", title=measure.axis_title, scale=alt.Scale(zero=True, nice=True),
+                axis=alt.Axis(format=measure.axis_format, tickCount=5 if measure.kind == "share" else 3)),
+        color=alt.Color("scenario:N", title=None, sort=list(SCENARIOS),
+                        scale=alt.Scale(domain=list(SCENARIOS), range=["#4575b4", "#d73027"]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("arrangement:N"), alt.Tooltip("organisation:N"),
+                 alt.Tooltip("value:Q", title=measure.title, format=measure.axis_format)],
+    ).properties(title=alt.TitleParams(_wrap(measure.title), anchor="start"), width=CHART_WIDTH,
+                 height=alt.Step(14),
+                 description=f"Bar chart: {measure.title.lower()}, by organisation, for each scenario")
+    return charts.readable(chart)
+
+
+def _wrap(text: str, width: int = 38) -> list[str]:
+    """A title in lines short enough for a phone's column."""
+    import textwrap
+
+    return textwrap.wrap(text, width)
 
 
 # The lessons' questions: each runs carepool for one scenario's levers.
@@ -244,56 +340,41 @@ RISK_DRAWS = 2_000  # draws per scenario in the live app: enough to be stable, q
 
 
 def chance_of_deficit(levers: Levers) -> pd.DataFrame:
-    """Lesson 3: carepool's `deficit_risk` for the scenario, against silos with the same shocks
-    (silos alone when the scenario is silos, so no row appears twice)."""
-    chosen = levers.arrangement()
-    return deficit_risk(levers.place(), chosen, draws=RISK_DRAWS,
-                        compare_with=None if chosen.name == "silos" else "silos",
+    """Lesson 3: carepool's `deficit_risk` for the scenario's arrangement. Both scenarios use the
+    same seed, hence the same demand shocks: set one to silos to compare an arrangement with silos."""
+    return deficit_risk(levers.place(), levers.arrangement(), draws=RISK_DRAWS, compare_with=None,
                         upstream_investment=levers.investment.value, investment_line=levers.investment_line.value)
 
 
-# The lessons' charts: two scenarios' frames, drawn as they are.
-
-def _scenario_bars(frame: pd.DataFrame, value: str, title: str, axis_format: str, x_title: str,
-                   colour: str = "scenario") -> alt.Chart:
-    data = frame.assign(organisation=frame["organisation"].astype(str).str.replace("_", " "))
-    return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("organisation:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)),
-        yOffset=alt.YOffset(f"{colour}:N"),
-        x=alt.X(f"{value}:Q", title=x_title, axis=alt.Axis(format=axis_format)),
-        color=alt.Color(f"{colour}:N", title=None, legend=alt.Legend(orient="top", labelLimit=300)),
-        tooltip=[alt.Tooltip(c, format=axis_format if c == value else "") for c in data.columns
-                 if c in ("scenario", "arrangement", "organisation", value)],
-    ).properties(title=title, width=380, height=alt.Step(12),
-                 description=f"Bar chart: {title.lower()}, by organisation, for each scenario")
+SURPLUS = Measure("surplus £m", "Mean yearly surplus", "money_m")
+INCOME = Measure("income £m", "Mean yearly income", "money_m")
+COST = Measure("cost £m", "Mean yearly cost", "money_m")
+CHANGE = Measure("surplus_change", "Change in yearly surplus (below 0: it pays)", "change")
+CHANCE = Measure("chance_of_deficit", "Chance of a deficit in a year", "share")
+BAD_YEAR = Measure("bad_year", "Bad year: the 5th percentile of the yearly surplus", "money")
 
 
-def surplus_chart(frame: pd.DataFrame) -> alt.Chart:
-    return _scenario_bars(frame.assign(scenario=frame["scenario"].str.cat(frame["arrangement"], sep=": ")),
-                          "surplus £m", "Mean yearly surplus of each organisation", ",.1f", "£ million a year")
-
-
-def wrong_pocket_chart(frame: pd.DataFrame) -> alt.Chart:
-    return _scenario_bars(frame.assign(scenario=frame["scenario"].str.cat(frame["arrangement"], sep=": ")),
-                          "surplus_change", "Change in each organisation's yearly surplus (negative: it pays)",
-                          ",.0f", "£ a year")
-
-
-def deficit_chart(frame: pd.DataFrame) -> alt.Chart:
-    return _scenario_bars(frame.assign(scenario=frame["scenario"].str.cat(frame["arrangement"], sep=": ")),
-                          "chance_of_deficit", "Chance of a deficit in a year", ".0%", "share of years in deficit")
+def _defaults_note() -> str:
+    """What every scenario starts from that a chapter's explorer may not: the upstream spending, computed."""
+    line, amount = default("simulation.investment_line"), default("simulation.upstream_investment")
+    who, _, where = INVESTMENT_LINE_LABELS[line].partition(", ")
+    return (f"Each scenario starts from every lever's default, among them {who.lower()} spending "
+            f"£{amount / MILLION:,.1f}m a year upstream {where} (under <i>Who invests upstream</i>).")
 
 
 def paying_for_activity_app() -> Comparison:
     return Comparison("Paying for activity: income, cost and surplus of each organisation", income_by_organisation,
-                      surplus_chart, ("silos", "aco"))
+                      SURPLUS, (SURPLUS, INCOME, COST), ("silos", "aco"), note=_defaults_note())
 
 
 def wrong_pocket_app() -> Comparison:
-    return Comparison("The wrong pocket: who gains and who pays", who_gains_and_who_pays, wrong_pocket_chart,
-                      ("silos", "section75"))
+    return Comparison("The wrong pocket: who gains and who pays", who_gains_and_who_pays, CHANGE, (CHANGE,),
+                      ("silos", "section75"), note=_defaults_note())
 
 
 def sharing_risk_app() -> Comparison:
-    return Comparison("Sharing risk: chance of a deficit and a bad year", chance_of_deficit, deficit_chart,
-                      ("silos", "acs"))
+    note = (f"{_defaults_note()} Each runs {RISK_DRAWS:,} draws of demand shocks. The risk explorer in "
+            f"<i>Pooling the pot</i> has no upstream spending and runs {default('simulation.draws'):,} draws, "
+            "so its chances differ from these, most for whoever spends: the spending is a cost to it every year.")
+    return Comparison("Sharing risk: chance of a deficit and a bad year", chance_of_deficit, CHANCE,
+                      (CHANCE, BAD_YEAR), ("silos", "acs"), note=note)

@@ -26,10 +26,13 @@
     fit(table);
   }
 
-  // Measured as a grid: stacked on a phone, or if the grid is wider than the column.
+  // Measured as a grid: stacked on a phone, or if the grid is wider than the column. A short table
+  // of figures (class "figures-grid": a name and a few numbers a row, as the widget apps print)
+  // reads best as a grid, so it is stacked only if it does not fit.
   function fit(table) {
     table.classList.remove("stacked");
-    if (phone.matches || table.offsetWidth > table.parentElement.clientWidth + 1) table.classList.add("stacked");
+    var tooWide = table.offsetWidth > table.parentElement.clientWidth + 1;
+    if (tooWide || (phone.matches && !table.classList.contains("figures-grid"))) table.classList.add("stacked");
   }
 
   function fitAll() { document.querySelectorAll(".bd-article table.has-cell-labels").forEach(fit); }
