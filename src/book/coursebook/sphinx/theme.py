@@ -17,6 +17,7 @@ course needs and, in two places, markup that does not work:
   its icons from the web fonts. No page loads MathJax: formulas are MathML,
   written at build time (``coursebook.sphinx.mathml``). The search index
   and its scripts load only on the search page (search-as-you-type is off),
+  where ``static/search-ranking.js`` puts phrases and titles first,
   which in turn loads none of the styles and scripts for what only a page of
   the book holds (notebook cells, design components, toggles, copy buttons).
 - Accessibility: the sidebar's search button is named by what it shows
@@ -176,6 +177,15 @@ def _documentation_options(app: Sphinx, context: dict) -> str:
     return app.builder.templates.environment.from_string(template.read_text(encoding="utf-8")).render(context)
 
 
+def _rank_search_by_phrase(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The search page re-orders Sphinx's results: a query's whole phrase in a title, then in a page."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    files = context.get("script_files")
+    if pagename == "search" and isinstance(files, list):
+        files.append(_JavaScript("_static/search-ranking.js", defer="defer"))
+
+
 def _add_page_contents(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if "body" in context:
         context["body"] = page_contents(context["body"])
@@ -187,6 +197,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _page_without_unused_assets, priority=900)
     app.connect("html-page-context", _add_page_contents, priority=950)
     app.connect("html-page-context", _defer_page_scripts, priority=990)
+    app.connect("html-page-context", _rank_search_by_phrase, priority=995)
     app.add_css_file("reading.css")
     # Before the page is drawn, in the page itself (a file would be one more round trip): a first-time
     # visitor starts on the system's colour scheme; without a stored mode pydata-sphinx-theme logs an error.
