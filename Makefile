@@ -95,3 +95,5 @@ clean:
 
 -include exercises/grading.mk
 -include live.mk
+
+-include hub.mk

@@ -84,6 +84,24 @@ def release_student_versions(source: Path) -> None:
     student = source / "book" / "exercises" / "student"
     shutil.rmtree(student, ignore_errors=True)
     release_all(course, book_dir=student)
+    build_model_wheel(source / "src" / "model", student)
+
+
+def build_model_wheel(model: Path, into: Path) -> Path:
+    """carepool as a wheel, for a student to install from the book with no copy of the repository.
+
+    Built from a copy (pip would leave build/ in the source), without the egg-info and caches of
+    the editable install; any warning of the build fails it, as the book's build does.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = shutil.copytree(model, Path(scratch) / "model",
+                               ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+        run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                              "--quiet", "--wheel-dir", str(into), str(copy)],
+                             capture_output=True, text=True)
+    if run.returncode != 0 or "Warning" in run.stderr:
+        raise SystemExit(f"building the carepool wheel failed:\n{run.stdout}{run.stderr}")
+    return next(into.glob("carepool-*.whl"))
 
 
 def _book_notebooks(source: Path) -> list[tuple[Path, object, object]]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from carepool.arrangements import NHS_SYSTEM, arrangement, arrangement_names, icb_budgets, nhs_system_position
+from carepool.arrangements import (NHS_SYSTEM, ORGANISATIONS, SILO_ORGANISATIONS, arrangement, arrangement_names, icb_budgets,
+                                   nhs_system_position)
 from carepool.care import care, draw_shocks
 from carepool.place import default_place
 from carepool.simulation import settle, simulate
@@ -15,12 +16,37 @@ def test_every_arrangement_can_be_picked_by_name_and_inspected():
     assert arrangement_names() == ["silos", "acs", "section75", "aco", "mssp", "four_pots", "icb", "iho"]
     for name in arrangement_names():
         a = arrangement(name)
-        text = a.describe()
+        text = " ".join(a.describe().split())  # the description wraps its lines
         assert a.name == name
         for part in (a.title, a.budget_holder, a.providers_paid, a.surplus_kept_by):
             assert part in text
         for option, value in a.options.items():
-            assert f"{option} = {value!r}" in text
+            assert f"{option}={value!r}" in text
+
+
+def test_an_arrangement_prints_in_plain_words_naming_its_organisations_and_what_an_empty_cell_means():
+    """A student who prints an arrangement, or leaves one as a cell's last line, reads what it is and
+    which organisations its results hold, each in words; the silo organisations it replaces are named
+    as absent, so that an empty cell in a table of several arrangements is understood."""
+    from IPython.lib.pretty import pretty
+
+    for name in arrangement_names():
+        a = arrangement(name)
+        assert str(a) == pretty(a) == a.describe()
+        text = " ".join(str(a).split())
+        in_results = list(simulate(default_place(), a, years=1, draws=1)["organisation"].unique())
+        assert a.organisations() == in_results
+        for org in in_results:
+            assert f"{org}: {' '.join(ORGANISATIONS[org].split())}" in text
+        absent = [org for org in SILO_ORGANISATIONS if org not in in_results]
+        if absent:
+            assert f"not in its results (they do not exist under it): {', '.join(absent)}" in text
+            assert "empty (NaN), not 0" in text
+        else:
+            assert "not in its results" not in text
+    assert "icb: the integrated care board" in str(arrangement("icb"))
+    assert "pooled_fund: the section 75 pooled fund: not an organisation" in " ".join(
+        str(arrangement("section75")).split())
 
 
 def test_options_given_by_the_reader_replace_the_defaults():

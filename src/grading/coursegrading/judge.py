@@ -95,7 +95,8 @@ def stopped_answer_cell(cells: list, test_index: int) -> str | None:
         if cell.cell_type == "code" and is_solution(cell):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
-                    return f"{cell.metadata.nbgrader.get('grade_id', 'above')} ({output.get('ename')}: {output.get('evalue')})"
+                    error = ": ".join(part for part in (output.get("ename"), output.get("evalue")) if part)
+                    return f"The answer cell above ({cell.metadata.nbgrader.get('grade_id')}) stopped with {error}"
             return None
     return None
 
@@ -148,8 +149,8 @@ class JudgeAnswers(Execute):
             wrong = checks.judge(grade_id, figures, read.get(grade_id, {}))
             if wrong and any("error" in got for got in read.get(grade_id, {}).values()):
                 stopped = stopped_answer_cell(nb.cells, index)
-                if stopped:
-                    wrong.append(f"The answer cell {stopped} stopped with an error: fix that cell first.")
+                if stopped:  # the cause first: what this cell could not read, that cell did not set
+                    wrong.insert(0, f"{stopped}: fix that cell first.")
             cell.outputs = [verdict(wrong)]
             cell.execution_count = None
         # For the instructor's tools and the tests: what was read, and for whose figures.

@@ -31,6 +31,9 @@ def instructor_only_text(text: str) -> list[str]:
     return [marker for marker in INSTRUCTOR_ONLY_MARKERS if marker in text]
 
 
+# nbgrader's settings for a student, released beside each notebook (relative to the course).
+STUDENT_SETTINGS = Path("student") / "nbgrader_config.py"
+
 # The locked cell that shows a student's own figures: released with the course's seed written in, and
 # for an LMS one copy per student with the student's id too (see carepool.exercises.kit).
 FIGURES_CALL = "your_figures()"
@@ -77,6 +80,9 @@ def generate(course_dir: Path, assignment: str) -> Path:
     released = course_dir / "release" / assignment
     if run.returncode != 0 or not released.is_dir():
         raise ReleaseError(f"nbgrader generate_assignment {assignment} failed:\n{run.stdout[-3000:]}{run.stderr[-3000:]}")
+    student_settings = course_dir / STUDENT_SETTINGS
+    if student_settings.is_file():  # what the student's own `nbgrader validate` reads, in their folder
+        shutil.copy2(student_settings, released / "nbgrader_config.py")
     seed = course_setting(course_dir, "JudgeAnswers", "course_seed")
     for notebook in released.glob("*.ipynb"):
         nb = personalise(json.loads(notebook.read_text(encoding="utf-8")), seed)

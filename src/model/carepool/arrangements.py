@@ -15,6 +15,7 @@ organisations. Defaults for every option come from ``parameters/arrangements.yam
 from __future__ import annotations
 
 import dataclasses
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
@@ -33,7 +34,28 @@ from carepool.place import (ACUTE_TRUST, COMMUNITY_PROVIDER, GP_PRACTICES, LOCAL
 
 ACO = "aco"
 POOLED_FUND = "pooled_fund"
+ICB = "icb"
+IHO = "iho"
 SILO_ORGANISATIONS = (NHS_COMMISSIONER, ACUTE_TRUST, COMMUNITY_PROVIDER, GP_PRACTICES, LOCAL_AUTHORITY)
+
+# Each name an arrangement's results may hold, in plain words (a student meets these names in tables).
+ORGANISATIONS: Mapping[str, str] = {
+    NHS_COMMISSIONER: "the NHS commissioner, holding the NHS budget (a PCT in the PCT era; Medicare in mssp)",
+    ACUTE_TRUST: "the acute trust (the hospital)",
+    COMMUNITY_PROVIDER: "the provider of community services",
+    GP_PRACTICES: "the GP practices",
+    LOCAL_AUTHORITY: "the council, paying for social care and public health",
+    ACO: ("the accountable care organisation: in aco one provider holding the budget for NHS services; "
+          "in mssp the providers, paid fee-for-service with a share of savings"),
+    POOLED_FUND: ("the section 75 pooled fund: not an organisation but the partners' shared budget, "
+                  "kept in books of its own"),
+    ICB: "the integrated care board, holding the NHS budget",
+    IHO: "the integrated health organisation: the foundation trust holding the capitated contract",
+    "first_contact_pot": "the first-contact pot (general practice)",
+    "continuing_care_pot": "the continuing-care pot (community services, emergency care and social care)",
+    "planned_specialist_pot": "the planned and specialist pot (elective care)",
+    "public_health_pot": "the public health pot",
+}
 
 
 @dataclass(frozen=True)
@@ -52,16 +74,43 @@ class Arrangement:
         """The arrangement's chosen options (empty for those with none)."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
+    def organisations(self) -> list[str]:
+        """The names this arrangement's results hold a row for (see `ORGANISATIONS`), in their order."""
+        from carepool.place import default_place  # settled once, on the expected path, to see whose books open
+        return list(self.settle(default_place(), make_care(default_place(), no_shocks(1))).books)
+
     def describe(self) -> str:
-        """A plain-text account of the arrangement and its options."""
+        """A plain-words account of the arrangement: who holds the budget, its organisations, its options."""
+        present = self.organisations()
         lines = [
             f"{self.title} ({self.name!r})",
             f"  who holds the budget: {self.budget_holder}",
             f"  how providers are paid: {self.providers_paid}",
             f"  who keeps a surplus or bears a deficit: {self.surplus_kept_by}",
+            "  organisations in its results:",
+            *(f"    {org}: {ORGANISATIONS.get(org, org)}" for org in present),
         ]
-        lines += [f"  {k} = {v!r}" for k, v in self.options.items()]
-        return "\n".join(lines)
+        absent = [org for org in SILO_ORGANISATIONS if org not in present]
+        if absent:
+            lines.append(f"  not in its results (they do not exist under it): {', '.join(absent)}; in a table "
+                         "of several arrangements their cells here are empty (NaN), not 0")
+        if self.options:
+            lines.append("  options: " + ", ".join(f"{k}={v!r}" for k, v in self.options.items()))
+        indent = lambda line: " " * (len(line) - len(line.lstrip()) + 2)  # noqa: E731
+        return "\n".join(textwrap.fill(line, 88, subsequent_indent=indent(line)) for line in lines)
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        # What a notebook shows for an arrangement: the plain words, not the dataclass's fields.
+        printer.text(self.describe())
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # IPython prefers a class's own __repr__ (each dataclass writes one) to an inherited
+        # _repr_pretty_, so each arrangement carries the method itself.
+        cls._repr_pretty_ = Arrangement._repr_pretty_
 
     def settle(self, place: Place, care: Care) -> Ledger:
         raise NotImplementedError
@@ -337,7 +386,6 @@ class SharedSavingsACO(Arrangement):
         return L
 
 
-ICB = "icb"
 # The ICB and its partner NHS trusts carry a joint financial duty (Health and Care Act 2022);
 # GP practices hold their own contracts and are not NHS trusts, so they stay outside it.
 NHS_SYSTEM = (ICB, ACUTE_TRUST, COMMUNITY_PROVIDER)
@@ -430,9 +478,6 @@ def icb_budgets(place: Place) -> dict[str, float]:
     # Either payment rule pays the plan's price at expected activity, so the budgets do not depend on it.
     ledger = IntegratedCareBoard(section75_fraction=0.0).contracts(place, expected)
     return {org: float(ledger.books[org]["income"][0, 0]) for org in NHS_SYSTEM}
-
-
-IHO = "iho"
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,11 @@ class Wrong(AssertionError):
     def __init__(self, message: str):
         super().__init__("\n".join(textwrap.fill(part, WIDTH) for part in message.split("\n")))
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows what this returns in place of a traceback: the student sees what is wrong,
+        # whole, and no line of this module (IPython never hides the frame an error is raised in).
+        return f"{type(self).__name__}: {self}".split("\n")
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -305,7 +310,8 @@ class Assignment:
         if wrong:
             failed = _last_failure()
             if failed and any("error" in got for got in read.values()):
-                wrong.append(f"The answer cell above stopped with {failed}: fix that cell first.")
+                # The cause first: the names this cell could not read are what the failed cell did not set.
+                wrong.insert(0, failed)
             raise Wrong("\n".join(wrong))
         print("The checks in this cell passed. More are run when your work is graded.")
 
@@ -326,7 +332,11 @@ def _last_failure() -> str | None:
     error = getattr(sys, "last_value", None)
     if error is None or isinstance(error, Wrong):
         return None
-    return f"{type(error).__name__}: {error}"
+    if type(error) is NotImplementedError and not str(error):
+        return ("The answer cell above has not been answered yet: it still raises NotImplementedError. "
+                "Replace that line with your answer and run the cell.")
+    stopped = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"The answer cell above stopped with {stopped}: fix that cell first."
 
 
 # --- helpers for writing checks -----------------------------------------------------------------------
