@@ -96,7 +96,18 @@ def _give(path: Path, user: str) -> None:
             os.lchown(name, account.pw_uid, account.pw_gid)
 
 
+def bad_class(prefix: str, students: int) -> str | None:
+    """What is wrong with a class's account prefix or size, if anything."""
+    if not 1 <= students <= 30:
+        return f"--students: 1 to 30, not {students}"
+    if not prefix or not prefix.replace("-", "").isalnum() or not prefix[0].isalpha() or prefix != prefix.lower():
+        return f"--prefix: lower-case letters, digits and '-', starting with a letter; not {prefix!r}"
+    return None
+
+
 def up(state: Path, prefix: str, students: int, port: int | None) -> dict:
+    if problem := bad_class(prefix, students):
+        raise SystemExit(problem)
     if os.geteuid() != 0:
         raise SystemExit("making the class's accounts needs root (useradd, chpasswd)")
     if state.exists() and any(state.iterdir()):
@@ -109,21 +120,21 @@ def up(state: Path, prefix: str, students: int, port: int | None) -> dict:
 
 
 def _make(state: Path, prefix: str, students: int, port: int | None) -> dict:
-    state.mkdir(parents=True, exist_ok=True)
-    os.chmod(state, 0o755)
-    (state / "hub").mkdir(mode=0o700)  # the hub's database and cookie secret
-    (state / "home").mkdir(mode=0o755)
-    exchange = state / "exchange"
-    exchange.mkdir()
-    os.chmod(exchange, 0o777)  # writable by everyone; nbgrader sets each course's folders inside
     instructor = f"{prefix}instructor"
     names = [f"{prefix}student{n}" for n in range(1, students + 1)]
+    exchange = state / "exchange"
     klass = {"instructor": instructor, "students": names, "exchange": str(exchange),
              "course": str(state / "home" / instructor / "course"),
              "port": port or free_port(), "hub_port": free_port(), "proxy_api_port": free_port(),
              "homes": str(state / "home")}
+    state.mkdir(parents=True, exist_ok=True)
+    os.chmod(state, 0o755)
     # class.json first: `down` can then undo a half-made class.
     (state / "class.json").write_text(json.dumps(klass, indent=1) + "\n", encoding="utf-8")
+    (state / "hub").mkdir(mode=0o700)  # the hub's database and cookie secret
+    (state / "home").mkdir(mode=0o755)
+    exchange.mkdir()
+    os.chmod(exchange, 0o777)  # writable by everyone; nbgrader sets each course's folders inside
     passwords = {name: _make_account(name, state / "home" / name) for name in [instructor, *names]}
     course = Path(klass["course"])
     course.mkdir()
@@ -157,27 +168,31 @@ def _pids_of(uid: int) -> list[int]:
 
 def down(state: Path) -> None:
     class_file = state / "class.json"
-    if class_file.is_file():
-        klass = json.loads(class_file.read_text(encoding="utf-8"))
-        for name in [klass["instructor"], *klass["students"]]:
-            try:
-                account = pwd.getpwnam(name)
-            except KeyError:
-                continue
-            if account.pw_gecos != MARK or not account.pw_dir.startswith(klass["homes"] + "/"):
-                print(f"leaving user {name}: classroom.py did not make it for {state}", file=sys.stderr)
-                continue
-            # Whatever still runs as the class's users (a kernel left behind): asked to stop, then killed.
-            for sig in (signal.SIGTERM, signal.SIGKILL):
-                for pid in _pids_of(account.pw_uid):
-                    try:
-                        os.kill(pid, sig)
-                    except ProcessLookupError:
-                        pass
-                deadline = time.monotonic() + 5
-                while _pids_of(account.pw_uid) and time.monotonic() < deadline:
-                    time.sleep(0.1)
-            subprocess.run(["userdel", name], check=False)
+    if not class_file.is_file():
+        # Not a class's folder (or nothing there): nothing of it is ours to remove.
+        if state.is_dir() and not any(state.iterdir()):
+            state.rmdir()
+        return
+    klass = json.loads(class_file.read_text(encoding="utf-8"))
+    for name in [klass["instructor"], *klass["students"]]:
+        try:
+            account = pwd.getpwnam(name)
+        except KeyError:
+            continue
+        if account.pw_gecos != MARK or not account.pw_dir.startswith(klass["homes"] + "/"):
+            print(f"leaving user {name}: classroom.py did not make it for {state}", file=sys.stderr)
+            continue
+        # Whatever still runs as the class's users (a kernel left behind): asked to stop, then killed.
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            for pid in _pids_of(account.pw_uid):
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+            deadline = time.monotonic() + 5
+            while _pids_of(account.pw_uid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+        subprocess.run(["userdel", name], check=False)
     shutil.rmtree(state, ignore_errors=True)
 
 
@@ -193,10 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     remove.add_argument("dir", type=Path)
     args = parser.parse_args(argv)
     if args.command == "up":
-        if not 1 <= args.students <= 30:
-            parser.error(f"--students: 1 to 30, not {args.students}")
-        if not args.prefix.replace("-", "").isalnum() or not args.prefix[0].isalpha() or args.prefix != args.prefix.lower():
-            parser.error(f"--prefix: lower-case letters, digits and '-', starting with a letter; not {args.prefix!r}")
+        if problem := bad_class(args.prefix, args.students):
+            parser.error(problem)
         klass = up(args.dir.resolve(), args.prefix, args.students, args.port)
         print(json.dumps(klass))
     else:

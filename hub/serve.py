@@ -95,7 +95,8 @@ def serve(args) -> int:
         hub.start()
         lines = [f"The course's JupyterHub is at {hub.url} (this machine only). Log in as:"]
         for name, password in hub.accounts().items():
-            lines.append(f"  {name:24} password {password}  ({'instructor' if name == hub.klass['instructor'] else 'student'})")
+            role = "instructor" if name == hub.klass["instructor"] else "student"
+            lines.append(f"  {name:24} password {password}  ({role})")
         lines += [f"(The accounts are also in {hub.state / 'accounts.txt'}, readable by root only.)",
                   f"The instructor's course folder: {hub.klass['course']}; the exchange: {hub.klass['exchange']}.",
                   f"JupyterHub's log: {hub.log}",
@@ -125,7 +126,7 @@ def stop(state: Path) -> int:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
             time.sleep(0.2)
-    if state.exists():  # its launcher died before cleaning up
+    if (state / "class.json").is_file():  # its launcher died before cleaning up
         classroom.down(state)
     print(f"No hub is running for {state}.")
     return 0
@@ -139,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefix", default="whb-")
     parser.add_argument("--students", type=int, default=3)
     args = parser.parse_args(argv)
+    if not args.stop and (problem := classroom.bad_class(args.prefix, args.students)):
+        parser.error(problem)
     return stop(args.dir.resolve()) if args.stop else serve(args)
 
 

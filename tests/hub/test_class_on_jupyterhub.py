@@ -69,7 +69,8 @@ class Class:
     def home(self, user: str) -> Path:
         return Path(pwd.getpwnam(user).pw_dir)
 
-    def run_as(self, user: str, *argv: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    def run_as(self, user: str, *argv: str, cwd: Path | None = None,
+               timeout: float = 600) -> subprocess.CompletedProcess:
         """A command in `user`'s terminal on the hub: their Unix user, and the environment their server has."""
         from serve import classroom
 
@@ -205,9 +206,8 @@ def semester(hub_class: Class, browser):
     pages = {user: _log_in(browser, c, user) for user in [c.instructor, right, wrong]}
 
     # The instructor releases the assignment, in their terminal.
-    released = c.run_as(c.instructor, str(BIN / "python"), "-c",
-                        f"from pathlib import Path; from coursegrading.release import generate; generate(Path('.'), {A!r})",
-                        cwd=c.course)
+    release_one = f"from pathlib import Path; from coursegrading.release import generate; generate(Path('.'), {A!r})"
+    released = c.run_as(c.instructor, str(BIN / "python"), "-c", release_one, cwd=c.course)
     _check(released, "generating the student version")
     _check(c.run_as(c.instructor, str(BIN / "nbgrader"), "release_assignment", A, cwd=c.course),
            "nbgrader release_assignment")
