@@ -248,15 +248,17 @@ def test_on_a_phone_a_table_is_read_one_row_at_a_time(built_book, visit):
 
 def test_a_table_a_live_widget_redraws_is_read_one_row_at_a_time_too(built_book, visit):
     # A live widget sets its table's HTML afresh on every change; do the same to the snapshot's table.
+    # The app's own short tables of figures ("figures-grid") stay grids on a phone where they fit;
+    # a table without that mark, redrawn, is labelled and read one row at a time.
     page = visit("notebooks/sharing_risk.html", width=390).page
     table = page.locator(".carepool-widget-snapshot table.carepool-table").first.element_handle()
     holder = table.evaluate_handle("t => t.parentElement")
-    assert holder.evaluate("h => h.querySelector('table').classList.contains('stacked')")
+    assert not holder.evaluate("h => h.querySelector('table').classList.contains('stacked')")
     holder.evaluate("""h => { h.innerHTML = h.querySelector('table').outerHTML
                                  .replace(/ (class|role|data-label)="[^"]*"/g, ''); }""")
     page.wait_for_function("h => h.querySelector('table').classList.contains('stacked')", arg=holder)
     first = holder.as_element().query_selector("tbody td")
-    assert first.evaluate("c => getComputedStyle(c, '::before').content") == '"scenario"'
+    assert first.evaluate("c => getComputedStyle(c, '::before').content") == '"Scenario A"'
     assert first.evaluate("c => getComputedStyle(c).display") == "block"
 
 
@@ -354,3 +356,36 @@ def test_a_long_page_without_sections_has_a_contents_list(built_book, visit, pat
     last.click()
     page.wait_for_function("h => { const t = document.getElementById(h.slice(1)).getBoundingClientRect();"
                            " return t.top >= 0 && t.top < window.innerHeight; }", arg=last.get_attribute("href"))
+
+
+# Charts drawn for a phone: the Better Care Fund's (each measure a panel under its name) and the
+# first explorer's (a legend naming its red and dashed grey lines).
+PHONE_CHARTS = {"book/chapters/does_integration_save_money.html": None, "notebooks/first_explorer.html": 2}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", list(PHONE_CHARTS))
+def test_a_charts_text_is_readable_and_its_axis_labels_apart(built_book, visit, path, width):
+    from tests.explorers.browser import READABILITY_JS
+
+    v = visit(path, width=width)
+    page = v.page
+    page.wait_for_function("() => [...document.querySelectorAll('.vega-embed')].every(d => d.parentElement.vegaView"
+                           " || d.vegaView)", timeout=20_000)
+    page.wait_for_timeout(300)  # the fit to the column runs after the first draw
+    ids = page.evaluate("() => [...document.querySelectorAll('div[id]')].filter(d => d.vegaView).map(d => d.id)")
+    assert ids
+    for chart in ids:
+        seen = page.evaluate(READABILITY_JS, [chart, 11])
+        assert seen == {"small": [], "overlapping": [], "actionsOverDrawing": False}, (chart, seen)
+        drawing = page.locator(f"#{chart} svg.marks, #{chart} canvas.marks").first.bounding_box()
+        assert drawing["width"] >= min(280, width - 60), f"{chart} drawn {drawing['width']} px wide"
+    legends = PHONE_CHARTS[path]
+    if legends:
+        labels = page.evaluate("""id => { const out = new Set(); (function walk(n) { if (!n) return;
+            if (n.role === 'legend-label') n.items.forEach(i => out.add(i.text)); (n.items || []).forEach(walk);
+          })(document.getElementById(id).vegaView.scenegraph().root); return [...out]; }""", ids[0])
+        assert len(labels) == legends, labels
+    if width == 390:
+        save_screenshot(page, f"chart_{path.replace('/', '_')}_390")
+    assert v.console_errors == [] and v.outside_requests == []
