@@ -247,7 +247,7 @@ class Comparison:
         frame = self.frame()
         self.chart = scenario_bars(frame, self.measure)
         self.table.value = "".join(scenario_table(frame, m) for m in self.measures)
-        self.chart_view.value = _which_arrangement(self.left, self.right) + charts.svg(self.chart)
+        self.chart_view.value = "".join([_which_arrangement(self.left, self.right), charts.svg(self.chart)])
 
 
 def _which_arrangement(*sides: Levers) -> str:
