@@ -70,8 +70,8 @@ serve:
 BOOK_TESTS := build or (browser and not grading)
 test: system-test setup
 	@mkdir -p _build
-	@COURSE_TOOLS_REQUIRED=1 $(BIN)/python -m pytest -p no:cacheprovider -m "$(BOOK_TESTS)" > _build/book-tests.log 2>&1 & book=$$!; \
-	COURSE_TOOLS_REQUIRED=1 $(BIN)/python -m pytest -m "not ($(BOOK_TESTS))"; others=$$?; \
+	@COURSE_TOOLS_REQUIRED=1 $(BIN)/python -m pytest -p no:cacheprovider --durations=15 -m "$(BOOK_TESTS)" > _build/book-tests.log 2>&1 & book=$$!; \
+	COURSE_TOOLS_REQUIRED=1 $(BIN)/python -m pytest --durations=15 -m "not ($(BOOK_TESTS))"; others=$$?; \
 	wait $$book; book_status=$$?; \
 	echo "=== the book's build and browser tests (_build/book-tests.log) ==="; \
 	cat _build/book-tests.log; \

@@ -18,10 +18,14 @@ from tests.exercises.kit import (ASSIGNMENTS, CELL_TIMEOUT, autograded_points, m
                                  submit, with_answers)
 
 CHEATS = {"alwaysequal": False, "patched": True}  # student -> whether the comparison helpers are patched too
+# The classes of cheats are graded for two assignments whose answers differ in kind (numbers, functions
+# and tables; names and texts from the sources): the defence is the same judge for every assignment,
+# and a cheat is built for every assignment's answer names (test_the_cheats_bind_every_name...).
+ATTACKED = ["paying_providers", "reading_sources"]
 
 # Stops IPython from showing errors and from reporting them in the kernel's reply: a failed test
 # then leaves no error output and an "ok" reply, and nbgrader alone would score it as passed.
-# coursegrading.finished defends: a test counts only if its cell printed a marker on its last line.
+# The judge defends: no test runs in the kernel, and answers are read out of it as data.
 HIDE_ERRORS = """
 shell = get_ipython()
 shell.showtraceback = lambda *args, **kwargs: None
@@ -98,7 +102,7 @@ def _auto_total(course: Path, assignment: str, student: str) -> float:
 
 
 @pytest.mark.parametrize("cheat", sorted(CHEATS))
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", ATTACKED)
 def test_a_cheating_submission_scores_no_more_than_a_blank_one(cheating_class, assignment, cheat):
     course = cheating_class(assignment)
     blank = _auto_total(course, assignment, "blank")
@@ -107,7 +111,7 @@ def test_a_cheating_submission_scores_no_more_than_a_blank_one(cheating_class, a
     assert cheated == 0
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", ATTACKED)
 def test_honest_answers_keep_full_marks_beside_the_cheats(cheating_class, assignment):
     course = cheating_class(assignment)
     points = autograded_points(source_nb(course, assignment))
@@ -173,7 +177,7 @@ def test_the_patches_make_a_naive_test_pass_and_leave_the_kernel_working():
 
 
 @pytest.mark.parametrize("cheat", ["hideserrors", "cutcells"])
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", ATTACKED)
 def test_a_kernel_that_rewrites_its_cells_earns_nothing(cheating_class, assignment, cheat):
     # cutcells took 9 of 9 automatic points from a blank notebook in paying_providers when the kernel judged
     # itself; hideserrors made a failed test look passed.
