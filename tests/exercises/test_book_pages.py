@@ -41,7 +41,8 @@ def test_book_page_gives_the_notebooks_outcomes_and_time(assignment):
     assert outcomes in page
     time = re.search(r"\*\*Estimated time:\*\* ([^.]+)\.", intro).group(1)
     assert f"**Estimated time:** {time}." in page
-    assert f"<student/{assignment}.ipynb>" in page, "the page offers the student version for download"
+    # The page offers the student version (in its zip) with carepool's wheel: the student-download directive.
+    assert f"```{{student-download}} {assignment}\n```" in page, "the page offers the student version for download"
 
 
 def test_index_lists_every_exercise_with_its_points():

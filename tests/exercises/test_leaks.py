@@ -68,4 +68,6 @@ def test_the_built_book_holds_no_solutions_or_hidden_tests(built_book):
         assert (BUILT / "book" / "exercises" / "student" / f"{assignment}.html").is_file(), (
             f"the student version of {assignment} is not in the built book")
     downloads = {p.name for p in (BUILT / "_downloads").rglob("*") if p.is_file()}
-    assert {f"{a}.ipynb" for a in ASSIGNMENTS} | {f"{a}.zip" for a in ASSIGNMENTS} <= downloads
+    # Each page offers its assignment's zip and carepool's wheel (the student versions themselves are pages).
+    assert {f"{a}.zip" for a in ASSIGNMENTS} <= downloads
+    assert len([name for name in downloads if name.startswith("carepool-") and name.endswith(".whl")]) == 1

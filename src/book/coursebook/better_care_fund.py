@@ -126,7 +126,7 @@ def _panel(measure: str, unit: str, domain: list[float], last: bool) -> alt.Laye
     at_zero = {"x": alt.datum(0), "text": alt.Text("change:Q", format="+,d")}
     rises = base.transform_filter("datum.change >= 0").mark_text(align="right", dx=-4, fontSize=12).encode(**at_zero)
     falls = base.transform_filter("datum.change < 0").mark_text(align="left", dx=4, fontSize=12).encode(**at_zero)
-    zero = alt.Chart().mark_rule(color="black").encode(x=alt.datum(0))
+    zero = alt.Chart().mark_rule(color="black", aria=False).encode(x=alt.datum(0))
     return alt.layer(bars, rises, falls, zero).properties(
         width=PANEL_WIDTH, height=alt.Step(22), title=alt.TitleParams(f"{measure} ({unit})", anchor="start",
                                                                       fontSize=12, fontWeight="normal"))
