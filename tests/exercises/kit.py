@@ -149,3 +149,17 @@ def scores(course: Path, assignment: str, student: str) -> dict[str, float]:
 def total(course: Path, assignment: str, student: str, cells=None) -> float:
     got = scores(course, assignment, student)
     return sum(v for k, v in got.items() if cells is None or k in cells)
+
+
+def press_validate(page, screenshot: Path) -> str:
+    """Press Validate in an open notebook in JupyterLab, as a student does; the dialog's text when done."""
+    import re
+
+    page.wait_for_selector(".jp-Notebook", timeout=180_000)
+    page.get_by_role("button", name=re.compile("Validate")).first.click(timeout=60_000)
+    dialog = page.locator(".jp-Dialog-content")
+    dialog.wait_for(timeout=300_000)
+    page.wait_for_function("() => !document.querySelector('.jp-Dialog-content').innerText.includes('Validating')",
+                           timeout=300_000)
+    page.screenshot(path=str(screenshot))
+    return dialog.inner_text()

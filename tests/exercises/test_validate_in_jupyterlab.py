@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -25,7 +24,8 @@ from coursegrading.autograde import GRADED, grade_class
 from coursegrading.course import course_setting
 from coursegrading.release import personalise
 from tests.exercises.grading_support import release_nb, source_nb
-from tests.exercises.kit import WRONG_ANSWERS, autograded_points, reference_answers, scores, submit, with_answers
+from tests.exercises.kit import (WRONG_ANSWERS, autograded_points, press_validate, reference_answers, scores, submit,
+                                 with_answers)
 
 A = "paying_providers"
 STUDENT = "hubstudent7"
@@ -86,14 +86,7 @@ def test_validate_in_jupyterlab_names_the_cells_the_grader_scores_zero(honest_wo
     _, notebook, lost = honest_work
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(f"{student_lab}/lab/tree/{A}.ipynb?token=validate-test", timeout=180_000)
-    page.wait_for_selector(".jp-Notebook", timeout=180_000)
-    page.get_by_role("button", name=re.compile("Validate")).first.click(timeout=60_000)
-    dialog = page.locator(".jp-Dialog-content")
-    dialog.wait_for(timeout=300_000)
-    page.wait_for_function("() => !document.querySelector('.jp-Dialog-content').innerText.includes('Validating')",
-                           timeout=300_000)
-    page.screenshot(path=str(tmp_path / "validate.png"))
-    shown = dialog.inner_text()
+    shown = press_validate(page, tmp_path / "validate.png")
     page.close()
     graded_ids = set(autograded_points(json.loads(json.dumps(notebook))))
     # nbgrader's dialog shows each failing cell's source, which holds its check("<grade_id>") call.

@@ -31,7 +31,8 @@ from pathlib import Path
 import pytest
 
 from scripts import system_tools
-from tests.exercises.kit import WRONG_ANSWERS, autograded_points, cells_by_id, read_nb, reference_answers, with_answers
+from tests.exercises.kit import (WRONG_ANSWERS, autograded_points, cells_by_id, press_validate, read_nb,
+                                 reference_answers, with_answers)
 from tests.support import ARTIFACTS, ROOT
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser]
@@ -174,14 +175,7 @@ def _work_and_submit(page, hub_class: Class, student: str, answers: dict[str, st
     assert saved.ok, saved.text()
     # Validate, in the notebook, as the student presses it.
     page.goto(f"{hub_class.hub.url}/user/{student}/lab/tree/{path}", timeout=120_000)
-    page.wait_for_selector(".jp-Notebook", timeout=120_000)
-    page.get_by_role("button", name=re.compile("Validate")).first.click(timeout=60_000)
-    dialog = page.locator(".jp-Dialog-content")
-    dialog.wait_for(timeout=300_000)
-    page.wait_for_function("() => !document.querySelector('.jp-Dialog-content').innerText.includes('Validating')",
-                           timeout=300_000)
-    page.screenshot(path=str(hub_class.shots / f"{name}-validate.png"))
-    seen["validate"] = dialog.inner_text()
+    seen["validate"] = press_validate(page, hub_class.shots / f"{name}-validate.png")
     page.keyboard.press("Escape")
     # Submit, in the Assignment List.
     _open_assignment_list(page)
