@@ -11,7 +11,7 @@ VENDOR := _vendor/vendor
 LOCK   := requirements.lock
 TOOLS  := $(PYTHON) scripts/system_tools.py
 
-.PHONY: setup python-env book serve test check bench clean lock system-python system-book system-test system-packages
+.PHONY: setup python-env book serve test check test-pythons bench clean lock system-python system-book system-test system-packages
 
 # Debian's packages each command uses, installed when missing (as root, with apt):
 # the venv module for every command; Node.js and npm for the book; for the tests
@@ -84,6 +84,14 @@ test: system-test setup
 FAST := not build and not browser and not grading and not packaging
 check: python-env
 	$(BIN)/python -m pytest -m "$(FAST)"
+
+# The model's tests on every Python this machine can get, each in a fresh virtualenv with carepool
+# installed as a student installs it (scripts/test_pythons.py): each python3.N on PATH and, as
+# root, those Debian's unstable archive packages. Not part of `make test`: it takes each Python's
+# dependencies from PyPI unpinned, as a student's install does.
+test-pythons:
+	@$(TOOLS) install pythons
+	$(PYTHON) scripts/test_pythons.py
 
 bench: setup
 	$(BIN)/python benchmarks/bench_model.py && $(BIN)/python benchmarks/bench_explorers.py

@@ -33,15 +33,17 @@ PROGRAMS = {
     "bwrap": ("bubblewrap",),
     "chromium": ("chromium",),
     "initdb": ("postgresql",),
+    "debootstrap": ("debootstrap",),
 }
 # What each command uses. The book: npm for the vendored JavaScript (and the
 # venv module, below). The tests: the sandbox's bubblewrap and setpriv, ps and
 # pgrep to look for leftover kernels, Chromium, and PostgreSQL for the shared
-# gradebook's test.
+# gradebook's test. `make test-pythons`: a Debian unstable made by debootstrap, run under bubblewrap.
 NEEDS = {
     "python": (),
     "book": ("node", "npm"),
     "test": ("node", "npm", "ps", "pgrep", "setpriv", "bwrap", "chromium", "initdb"),
+    "pythons": ("bwrap", "debootstrap"),
 }
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 # Where Debian (and Ubuntu) install each major version of PostgreSQL's server programs.
@@ -154,9 +156,9 @@ def where() -> int:
 
 if __name__ == "__main__":
     match sys.argv[1:]:
-        case ["install", ("python" | "book" | "test") as command]:
+        case ["install", ("python" | "book" | "test" | "pythons") as command]:
             sys.exit(install(command))
         case ["where"]:
             sys.exit(where())
         case _:
-            sys.exit("usage: system_tools.py install python|book|test | where")
+            sys.exit("usage: system_tools.py install python|book|test|pythons | where")
