@@ -20,7 +20,7 @@ import yaml
 
 from carepool import ModelInputError, arrangement_names
 from carepool.flows import money_flows
-from coursebook.flow_diagrams import WIDTH, figure_html, money, svg, text_alternative
+from coursebook.flow_diagrams import WIDTH, _wrap, layout, money, svg, text_alternative, text_width, words_html
 
 from . import course_text as text
 
@@ -137,7 +137,7 @@ def test_each_diagram_has_a_title_a_description_and_the_flows_in_words(name):
     assert len(sentences) == 1 + len(flows.edges) + len(flows.positions)
     for e, sentence in zip(flows.edges, sentences[1:]):
         assert money(e.amount) in sentence
-    html = figure_html([flows], "A caption.", "t")
+    html = words_html([flows])
     assert html.count("<li>") == len(flows.edges) + len(flows.positions)
 
 
@@ -307,6 +307,21 @@ def test_everything_is_inside_the_drawing(name):
         assert all(0 <= x <= d["width"] and 0 <= y <= d["height"] for x, y in points)
 
 
+@pytest.mark.parametrize("name", arrangement_names())
+def test_each_boxs_lines_fit_inside_it(name):
+    # Measured with DejaVu Sans's widths (Debian's system-ui, wider than the other fonts named).
+    d = layout(money_flows(name))
+    wide = [(line, round(text_width(line, size, bold), 1), round(d.boxes[o].w, 1)) for o, t in d.texts.items()
+            for line, size, bold, _ in t.lines if text_width(line, size, bold) > d.boxes[o].w - 4]
+    assert wide == [], f"lines wider than their box in {name} (line, width, box): {wide}"
+
+
+def test_a_word_wider_than_its_box_is_hyphenated_to_fit():
+    lines = _wrap("Supercalifragilistic-care pot", 60, 13)
+    assert all(text_width(line, 13) <= 60 for line in lines)
+    assert "".join(lines).replace("-", "") == "Supercalifragilisticcarepot"
+
+
 def test_the_geometry_helpers_see_crossings_and_covers():
     assert _segments_distance(((0, 0), (10, 10)), ((0, 10), (10, 0))) == 0  # an X
     assert _segments_distance(((0, 0), (10, 0)), ((0, 3), (10, 3))) == 3    # side by side
@@ -325,7 +340,7 @@ def build(tmp_path: Path, page: str) -> tuple[int, str, str]:
 
     src = tmp_path / "src"
     src.mkdir()
-    (src / "conf.py").write_text('extensions = ["myst_parser", "coursebook.sphinx.money_flow"]\n')
+    (src / "conf.py").write_text('extensions = ["myst_parser", "coursebook.sphinx.money_flow"]\nnumfig = True\n')
     (src / "index.md").write_text(page)
     warnings = StringIO()
     app = Sphinx(str(src), str(src), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html",
@@ -337,9 +352,15 @@ def build(tmp_path: Path, page: str) -> tuple[int, str, str]:
 
 @pytest.mark.build
 def test_the_directive_draws_each_named_arrangement_and_all_of_them(tmp_path):
-    page = "# Flows\n\n```{money-flow} silos aco\n:caption: Two ways to hold a budget.\n```\n\n```{money-flow} all\n```\n"
+    page = ("# Flows\n\n{numref}`two-ways` shows two.\n\n```{money-flow} silos aco\n:caption: Two ways to hold a budget.\n"
+            ":name: two-ways\n```\n\n```{money-flow} all\n```\n")
     code, html, warnings = build(tmp_path, page)
     assert code == 0 and warnings == "", warnings
+    # Each is a figure Sphinx numbers with the page's others, and :name: makes it a target for {numref}.
+    numbers = re.findall(r'<span class="caption-number">([^<]+)</span>', html)
+    assert [n.strip() for n in numbers] == [f"Fig. {i}" for i in range(1, 2 + len(arrangement_names()))]
+    assert '<figure class="money-flow align-default" id="two-ways">' in html
+    assert re.search(r'href="#two-ways"><span class="std std-numref">Fig\. 1</span>', html)
     drawn = re.findall(r'<svg [^>]*data-arrangement="([^"]+)"', html)
     assert drawn == ["silos", "aco", *arrangement_names()]
     assert "Two ways to hold a budget." in html

@@ -172,15 +172,18 @@ def _wrap(text: str, width: float, size: float, bold: bool = True) -> list[str]:
     word wider than ``width`` alone is hyphenated where it must be."""
     words = []
     for word in text.split():
+        pieces = []
         while text_width(word, size, bold) > width and "-" in word[:-1]:
             cut = word.index("-") + 1
-            words.append(word[:cut])
+            pieces.append(word[:cut])
             word = word[cut:]
-        while text_width(word, size, bold) > width and len(word) > 4:
-            cut = max(i for i in range(2, len(word) - 1) if i == 2 or text_width(word[:i] + "-", size, bold) <= width)
-            words.append(word[:cut] + "-")
-            word = word[cut:]
-        words.append(word)
+        for piece in pieces + [word]:
+            while text_width(piece, size, bold) > width and len(piece) > 4:
+                cut = max(i for i in range(2, len(piece) - 1)
+                          if i == 2 or text_width(piece[:i] + "-", size, bold) <= width)
+                words.append(piece[:cut] + "-")
+                piece = piece[cut:]
+            words.append(piece)
     lines, line = [], ""
     for word in words:
         joined = line + word if line.endswith("-") else f"{line} {word}".strip()
@@ -666,9 +669,9 @@ def svg(flows: MoneyFlows, uid: str = "") -> str:
     return "\n".join(out)
 
 
-def figure_html(flows_list: list[MoneyFlows], caption: str, uid: str) -> str:
-    """A figure of one or more diagrams side by side (stacked on a narrow screen),
-    its caption, and the flows in words."""
+def diagrams_html(flows_list: list[MoneyFlows], uid: str) -> str:
+    """One or more diagrams side by side (stacked on a narrow screen), each under its
+    arrangement's short name when there are several."""
     cells = []
     for i, flows in enumerate(flows_list):
         short = ARRANGEMENT_LABELS.get(flows.arrangement, flows.title)
@@ -676,15 +679,15 @@ def figure_html(flows_list: list[MoneyFlows], caption: str, uid: str) -> str:
                    if len(flows_list) > 1 else "")
         cells.append(f'<div class="money-flow-cell" style="flex: 1 1 300px; min-width: 0; max-width: 560px">'
                      f'{heading}{svg(flows, f"{uid}-{i}")}</div>')
+    return f'<div style="display: flex; flex-wrap: wrap; gap: 1em; justify-content: center">{"".join(cells)}</div>'
+
+
+def words_html(flows_list: list[MoneyFlows]) -> str:
+    """The same flows in words, folded under the caption."""
     words = []
     for flows in flows_list:
         sentences = text_alternative(flows)
         words.append(f"<p>{escape(sentences[0])}</p><ul>"
                      + "".join(f"<li>{escape(s)}</li>" for s in sentences[1:]) + "</ul>")
-    return (
-        f'<figure class="money-flow" style="margin: 1.5em 0">'
-        f'<div style="display: flex; flex-wrap: wrap; gap: 1em; justify-content: center">{"".join(cells)}</div>'
-        f'<figcaption style="margin-top: 0.6em; text-align: left">{escape(caption)}</figcaption>'
-        f'<details class="money-flow-in-words"><summary>The flows in words</summary>{"".join(words)}</details>'
-        f"</figure>"
-    )
+    return (f'<details class="money-flow-in-words"><summary>The flows in words</summary>{"".join(words)}'
+            f"</details>")
