@@ -126,9 +126,10 @@ def visit(browser, site_url):
     """Open a site page by path; block and record outside requests and console errors."""
     contexts = []
 
-    def open_page(path: str, wait_for: str | None = None, width: int = 1280) -> PageVisit:
-        # A phone-sized window is as tall as a phone's.
-        context = browser.new_context(viewport={"width": width, "height": 844 if width < 500 else 900})
+    def open_page(path: str, wait_for: str | None = None, width: int = 1280, scheme: str = "light") -> PageVisit:
+        # A phone-sized window is as tall as a phone's; `scheme` is the reader's colour scheme ("dark").
+        context = browser.new_context(viewport={"width": width, "height": 844 if width < 500 else 900},
+                                      color_scheme=scheme)
         contexts.append(context)
         page = context.new_page()
         v = PageVisit(page)

@@ -389,3 +389,30 @@ def test_a_charts_text_is_readable_and_its_axis_labels_apart(built_book, visit, 
     if width == 390:
         save_screenshot(page, f"chart_{path.replace('/', '_')}_390")
     assert v.console_errors == [] and v.outside_requests == []
+
+
+# Every page with Vega charts: the explorers' chapters, the Better Care Fund's and the first explorer's.
+CHART_PAGES = ["book/chapters/markets_and_commissioners.html", "book/chapters/pooling_the_pot.html",
+               "book/chapters/integrated_health_organisations.html", "book/timeline.html", *PHONE_CHARTS]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_in_dark_mode_no_charts_actions_button_covers_it_and_its_text_is_readable(built_book, visit, path, width):
+    from tests.explorers.browser import READABILITY_JS
+
+    v = visit(path, width=width, scheme="dark")
+    page = v.page
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    page.wait_for_function("() => [...document.querySelectorAll('.vega-embed')].every(d => d.parentElement.vegaView"
+                           " || d.vegaView)", timeout=20_000)
+    page.wait_for_timeout(300)  # the fit to the column runs after the first draw
+    ids = page.evaluate("() => [...document.querySelectorAll('div[id]')].filter(d => d.vegaView).map(d => d.id)")
+    assert ids
+    for chart in ids:
+        # The title and axis labels are in the drawing: the actions button beside it covers none of them.
+        seen = page.evaluate(READABILITY_JS, [chart, 11])
+        assert seen == {"small": [], "overlapping": [], "actionsOverDrawing": False}, (chart, seen)
+    if width in (390, 1366):
+        save_screenshot(page, f"charts_dark_{path.replace('/', '_')}_{width}")
+    assert v.console_errors == [] and v.outside_requests == []

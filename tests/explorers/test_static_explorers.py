@@ -190,16 +190,96 @@ def test_the_paying_explorers_axis_holds_still_as_the_baseline_moves(built_book,
     page.wait_for_function("el => el.textContent === '40,000'", arg=shown.element_handle())
 
 
-def test_the_wrong_pocket_axis_holds_still_as_the_amount_moves(built_book, visit):
+def test_the_wrong_pocket_scale_follows_the_bars_shown(built_book, visit):
     name = "wrong-pocket"
     page = open_explorer(visit, name).page
     domain = "id => document.getElementById(id).vegaView.scale('x').domain()"
-    before = page.evaluate(domain, f"explorer-{name}")
-    set_input(page, name, "amount", 1)
-    assert page.evaluate(domain, f"explorer-{name}") == before
+    # The widest bar drawn, against the plot's width, from Vega's scenegraph.
+    widest = """id => { const view = document.getElementById(id).vegaView; let most = 0;
+      (function walk(n) { if (!n) return; if (n.marktype === 'rect' && n.role === 'mark')
+        n.items.forEach(i => { most = Math.max(most, Math.abs(i.width || 0)); }); (n.items || []).forEach(walk);
+      })(view.scenegraph().root); return most / view.signal('width'); }"""
+    for amount in (lever("simulation.upstream_investment").default / 1e6, 10, 0):
+        set_input(page, name, "amount", amount)
+        changes = [r["datum"]["change"] for r in readout(page, name)]
+        low, high = page.evaluate(domain, f"explorer-{name}")
+        least = explorers.WRONG_POCKET_LEAST
+        # It covers every bar and at least the least either side of zero...
+        assert low <= min(changes + [-least]) and high >= max(changes + [least])
+        # ...and no more than the bars need (a scale "nice" rounds out), so they are wide enough to see.
+        assert high - low <= 2 * (max(changes + [least]) - min(changes + [-least])), (amount, low, high, changes)
+        if any(changes):
+            assert page.evaluate(widest, f"explorer-{name}") >= 0.3, f"the widest bar is thin at £{amount}m"
     # Printed to £0.1m, with the pound sign and unit.
     assert all(r["text"].endswith("m") and "£" in r["text"] and len(r["text"].split(".")[1]) == 2
                for r in readout(page, name))
+
+
+# The rows' order, as drawn: each organisation axis's labels, top to bottom.
+ROWS_JS = """id => { const out = []; (function walk(n) { if (!n) return;
+    if (n.role === 'axis' && n.items) n.items.forEach(axis => {
+      if (axis.datum && /(^|_)y$/.test(axis.datum.scale) && axis.datum.labels) { const labels = []; (function inner(m) { if (!m) return;
+        if (m.role === 'axis-label') m.items.forEach(i => labels.push([i.y, i.text])); (m.items || []).forEach(inner);
+      })(axis); out.push(labels.sort((a, b) => a[0] - b[0]).map(l => l[1])); } });
+    (n.items || []).forEach(walk); })(document.getElementById(id).vegaView.scenegraph().root); return out; }"""
+
+
+@pytest.mark.parametrize("name", ["wrong-pocket", "sharing-risk"])
+def test_rows_keep_one_order_as_the_arrangement_changes(built_book, visit, name):
+    page = open_explorer(visit, name).page
+    order = list(explorers.ORGANISATION_LABELS.values())
+    names = list(explorers.ARRANGEMENT_LABELS)
+    for arr in names + names[-2::-1]:  # every arrangement, then back again
+        set_input(page, name, "arrangement", arr)
+        page.evaluate("id => document.getElementById(id).vegaView.runAsync().then(() => null)", f"explorer-{name}")
+        axes = page.evaluate(ROWS_JS, f"explorer-{name}")
+        assert axes and all(axes), f"no rows drawn for {arr}"
+        for rows in axes:
+            assert rows == sorted(rows, key=order.index), f"rows out of order for {arr}: {rows}"
+
+
+# Each menu's choice as the reader sees it: the box that shows it (its text and whether it is cut
+# off), whether the menu covers that box (so a tap opens it), and, for a menu left visible, whether
+# its own text fits.
+MENUS_JS = """root => [...document.querySelectorAll(root + ' .vega-bind select')].map(select => {
+  const frame = select.closest('.vega-select'), shown = frame && frame.querySelector('.vega-select-shown');
+  const chosen = select.options[select.selectedIndex].text;
+  const column = select.closest('.carepool-chart').getBoundingClientRect();
+  const own = document.createElement('canvas').getContext('2d');
+  own.font = getComputedStyle(select).font;
+  const result = {name: select.name, chosen, visible: getComputedStyle(select).opacity !== '0',
+                  ownTextFits: own.measureText(chosen).width + 24 <= select.clientWidth};
+  if (shown) {
+    const s = shown.getBoundingClientRect(), m = select.getBoundingClientRect();
+    Object.assign(result, {shown: shown.textContent, cut: shown.scrollWidth > shown.clientWidth + 0.5,
+                           insideColumn: s.left >= column.left - 0.5 && s.right <= column.right + 0.5,
+                           covered: Math.abs(s.left - m.left) < 1 && Math.abs(s.right - m.right) < 1
+                                    && Math.abs(s.top - m.top) < 1 && Math.abs(s.bottom - m.bottom) < 1});
+  }
+  return result;
+})"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["wrong-pocket", "sharing-risk", "who-holds-the-budget"])
+def test_each_menu_shows_its_whole_choice(built_book, visit, name, width):
+    page = open_explorer(visit, name, width=width).page
+    root = f"#explorer-{name}"
+    menus = page.evaluate(f"() => [...document.querySelectorAll('{root} .vega-bind select')].map(s => "
+                          "[s.name, s.disabled, [...s.options].map(o => [o.value, o.text])])")
+    assert menus, f"no menu in {name}"
+    for param, disabled, options in menus:
+        if not disabled:  # (a menu that does not apply keeps its choice, which must show whole too)
+            value, _ = max(options, key=lambda o: len(o[1]))  # its longest choice
+            set_input(page, name, param, value)
+    for menu in page.evaluate(MENUS_JS, root):
+        if menu["visible"]:
+            assert menu["ownTextFits"], menu
+        else:
+            assert menu["shown"] == menu["chosen"] and not menu["cut"], menu
+            assert menu["insideColumn"] and menu["covered"], menu
+    if width == 390:
+        page.locator(root).screenshot(path=str(ARTIFACTS / f"explorer_{name}_menus_390.png"))
 
 
 def test_sharing_risk_disables_the_inputs_an_arrangement_does_not_use(built_book, visit):

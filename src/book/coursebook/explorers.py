@@ -81,6 +81,12 @@ def _domain(*columns: pd.Series, include_zero: bool = True) -> list[float]:
     return [low, high]
 
 
+# The least the scale shows either side of zero (£ million): it follows the bars shown, which at
+# the model's defaults are a fraction of the largest any setting gives, and are drawn wide enough
+# to see; with nothing to show (no investment) the axis still reads.
+WRONG_POCKET_LEAST = 0.5
+WRONG_POCKET_LEAST_ENDS = (-0.5, WRONG_POCKET_LEAST)  # the scale's least extent, as a layer of unseen points
+
 # What each explorer asks of its reader, shown above it.
 HOW_TO_USE = {
     "paying-for-activity": (
@@ -92,8 +98,9 @@ HOW_TO_USE = {
     "wrong-pocket": (
         "Choose who invests upstream, how much, how much emergency cost each £1 avoids, and the "
         "arrangement. Each bar is the change in one organisation's yearly surplus: green gains, red "
-        "pays; the blue bar is the net effect on the whole system. The scale stays the same as you "
-        "move the inputs, so bars can be compared between settings."),
+        "pays; the blue bar is the net effect on the whole system. The scale follows the bars shown "
+        f"(at least £{WRONG_POCKET_LEAST:g}m either side of zero), so read the figures beside the bars to "
+        "compare settings."),
     "sharing-risk": (
         "Choose an arrangement and compare each organisation's good and bad years with silos (grey). "
         "The pooled fraction applies only to the pooled fund (Section 75), and the shares only to the "
@@ -232,16 +239,18 @@ def wrong_pocket_chart() -> alt.Chart:
     base = alt.Chart().transform_filter(selected).transform_calculate(shown=_money_label("change", signed=True)).encode(
         y=alt.Y("organisation:N", title=None, sort=list(ORGANISATION_LABELS.values())))
     bars = base.mark_bar().encode(
-        # One scale for every setting, so the bars can be compared as the inputs move.
+        # The scale fits the bars shown (with the `least` layer below), so they are wide enough to see.
         x=alt.X("change:Q", title=["Change in yearly surplus, £ million", "(below 0: it pays)"],
-                scale=alt.Scale(domain=_domain(data["change"]), nice=True), axis=alt.Axis(format=",.0f")),
+                scale=alt.Scale(nice=True, zero=True), axis=alt.Axis(format=",.1~f")),
         color=alt.Color("role:N", title="Role", legend=alt.Legend(orient="bottom", columns=2),
                         scale=alt.Scale(domain=list(ROLE_COLOURS), range=list(ROLE_COLOURS.values()))),
         tooltip=["organisation:N", "role:N", alt.Tooltip("shown:N", title="change a year")],
     )
     labels = base.mark_text(align="left", dx=4).encode(
         x=alt.value("width"), text=alt.Text("shown:N")).properties(name="readout")
-    chart = alt.layer(bars, labels, data=_values(data)).add_params(line, amount, saving, chosen).properties(
+    least = alt.Chart(alt.Data(values=[{"change": end} for end in WRONG_POCKET_LEAST_ENDS])).mark_point(
+        opacity=0, aria=False).encode(x="change:Q")
+    chart = alt.layer(bars, labels, least, data=_values(data)).add_params(line, amount, saving, chosen).properties(
         width=WRONG_POCKET_WIDTH, height=260)
     return _finish(
         chart, WRONG_POCKET, ["The wrong pocket: who gains and who pays", "when one organisation invests upstream"],

@@ -100,6 +100,9 @@ def text_alternative(results: pd.DataFrame) -> str:
     return "Medicare Shared Savings Program, as CMS reported it. " + " ".join(sentences)
 
 
+SHARED_SAVINGS_WIDTH = 560
+
+
 def savings_and_payments_chart(results: pd.DataFrame | None = None) -> alt.LayerChart:
     """Bars of Medicare's net savings and ACOs' payments for each year the sources give."""
     results = load_results() if results is None else results
@@ -122,8 +125,11 @@ def savings_and_payments_chart(results: pd.DataFrame | None = None) -> alt.Layer
         ],
     )
     labels = base.mark_text(dy=-6).encode(y="billions:Q", text=alt.Text("billions:Q", format=".1f"))
+    # A designed width, which the book narrows to fit the column beside vega-embed's actions button
+    # (sphinx/static/charts.js): drawn at the container's width, the chart ran under the button,
+    # which covered the end of its title on a phone.
     return alt.layer(bars, labels).properties(
-        width="container",
+        width=SHARED_SAVINGS_WIDTH,
         height=260,
         title=["Shared Savings Program:", "savings to Medicare and payments to ACOs"],
         description=text_alternative(results),

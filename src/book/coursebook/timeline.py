@@ -166,7 +166,9 @@ def timeline_chart(events: pd.DataFrame | None = None) -> alt.Chart:
             ],
         )
         .add_params(pick_theme, pick_event)
-        .properties(width="container", height=320)
+        # A designed width the book narrows to fit the column beside vega-embed's actions button
+        # (sphinx/static/charts.js); at the container's width the chart ran under the button.
+        .properties(width=560, height=320)
     )
 
 

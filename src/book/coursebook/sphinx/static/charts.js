@@ -281,9 +281,38 @@
     });
   }
 
+  // A menu's choice, read whole: a phone's column is narrower than the longest choices
+  // ("Accountable care system: risk and gain share"), which a native <select> cuts off. The
+  // choice is shown in a box that wraps, and the <select> itself, transparent, covers that box:
+  // it is still what is tapped, focused and read out, and it opens the system's own list.
+  function showWholeChoice(div, view) {
+    div.querySelectorAll(".vega-bind select").forEach(function (select) {
+      var frame = document.createElement("span");
+      frame.className = "vega-select";
+      var shown = document.createElement("span");
+      shown.className = "vega-select-shown";
+      shown.setAttribute("aria-hidden", "true");
+      select.before(frame);
+      frame.append(shown, select);
+      function update() {
+        // By the signal's value: Vega may set the menu after this listener runs.
+        var value = select.name ? String(view.signal(select.name)) : select.value;
+        var chosen = [].find.call(select.options, function (o) { return o.value === value; }) ||
+          select.options[select.selectedIndex];
+        shown.textContent = chosen ? chosen.text : "";
+      }
+      select.addEventListener("change", update);
+      if (select.name) {
+        try { view.addSignalListener(select.name, update); } catch (e) { /* not a signal */ }
+      }
+      update();
+    });
+  }
+
   function attach(div, view) {
     labelActionsMenu(div);
     groupThousands(div);
+    showWholeChoice(div, view);
     var designed = {};
     // A chart drawn at its container's width (width "container") follows the column itself.
     if (div.dataset.width !== "container") {
