@@ -263,9 +263,15 @@ def _mark_written_answer(page, c: Class, student: str, written: str) -> dict:
     page.goto(f"{base}/formgrader/submissions/{submission}/?index=0", timeout=120_000)
     score = page.locator(f"input.score#{written}")  # formgrader names each score box after its grade cell
     score.wait_for(timeout=60_000)
+    # The box is on the page before formgrader has fetched the grades; when they arrive it redraws each box
+    # from the gradebook, wiping anything typed earlier, and only then listens for a change to save.
+    page.wait_for_function("() => window.formgrader && formgrader.grades && formgrader.grades.loaded",
+                           timeout=60_000)
     score.fill(str(MARK))
-    score.press("Tab")
-    page.wait_for_timeout(2000)  # formgrader saves the score when the box loses focus
+    with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT",
+                              timeout=60_000) as saved:
+        score.press("Tab")  # formgrader saves the score when the box loses focus
+    assert saved.value.ok, saved.value.status
     page.screenshot(path=str(c.shots / "instructor-formgrader.png"))
     return {"url": page.url}
 
