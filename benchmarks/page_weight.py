@@ -66,6 +66,13 @@ def weigh(browser, site: Path, base_url: str, path: str, width: int = 1366) -> P
         page.wait_for_load_state("networkidle", timeout=10_000)
     except Exception:
         page.wait_for_timeout(1_500)
+    count_responses(weight, responses)
+    context.close()
+    return weight
+
+
+def count_responses(weight: PageWeight, responses) -> PageWeight:
+    """Add each response's decoded body to `weight`, by URL path (read them before the page closes)."""
     for response in responses:
         url = urlparse(response.url)
         if url.scheme not in ("http", "https"):
@@ -75,5 +82,4 @@ def weigh(browser, site: Path, base_url: str, path: str, width: int = 1366) -> P
         except Exception:  # a redirect or an aborted request has no body
             continue
         weight.files[url.path] = weight.files.get(url.path, 0) + size
-    context.close()
     return weight

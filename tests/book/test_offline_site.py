@@ -1,25 +1,14 @@
-"""Every page of the built site works offline, in a real browser."""
+"""Every page of the built site works offline, in a real browser (each page visited in tests.book.site_tour)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from tests.support import ROOT, save_screenshot, site_pages
-
-SITE = ROOT / "_build" / "html"
+from tests.support import save_screenshot
 
 
-def test_every_page_loads_with_no_console_error_and_no_outside_request(built_book, visit):
-    pages = site_pages()
-    assert "notebooks/first_explorer.html" in pages
-    problems = {}
-    for path in pages:
-        v = visit(path)
-        if v.outside_requests or v.console_errors:
-            problems[path] = {"outside": v.outside_requests, "console": v.console_errors}
-        v.page.context.close()
+def test_every_page_loads_with_no_console_error_and_no_outside_request(laptop_tour):
+    assert "notebooks/first_explorer.html" in laptop_tour
+    problems = {path: {"outside": r.outside_requests, "console": r.console_errors}
+                for path, r in laptop_tour.items() if r.outside_requests or r.console_errors}
     assert problems == {}, problems
 
 
