@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.exercises.grading_support import CELL_TIMEOUT, LOOP_FOREVER, release_nb, source_nb  # noqa: F401 (shared)
+from tests.exercises.grading_support import CELL_TIMEOUT, WAIT_FOREVER, release_nb, source_nb  # noqa: F401 (shared)
 from tests.exercises.kit import (ASSIGNMENTS, COURSE, make, nbgrader, read_nb,
                                  reference_answers, submit, with_answers, wrong_answers)
 
@@ -83,7 +83,7 @@ def graded(released, tmp_path_factory) -> GradedClass:
     hidden = dict(ref, marginal_rate_income_answer=ref["marginal_rate_income_answer"].replace(
         "rate * price * growth", "0.3 * price * growth"))
     submit(course, "hardcodedrate", a, with_answers(release, hidden))
-    submit(course, "loopsforever", a, with_answers(release, dict(ref, block_and_capitation_answer=LOOP_FOREVER + ref["block_and_capitation_answer"].split("\n\n\n", 1)[1])))
+    submit(course, "loopsforever", a, with_answers(release, dict(ref, block_and_capitation_answer=WAIT_FOREVER + ref["block_and_capitation_answer"].split("\n\n\n", 1)[1])))
     submit(course, "brokenjson", a, json.dumps(with_answers(release, ref), indent=1)[:-200])
     deleted = with_answers(release, ref)
     deleted["cells"] = [c for c in deleted["cells"]

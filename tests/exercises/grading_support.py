@@ -8,8 +8,11 @@ from pathlib import Path
 
 from tests.exercises.kit import ASSIGNMENTS, ROOT, read_nb, text
 
-# A block payment that never returns: a never-ending submission.
+# A block payment that never returns: a never-ending submission, busy all the while (the limit tests').
 LOOP_FOREVER = "def block_income(amount, activity):\n    while True:\n        pass\n"
+# The same that waits instead, for the classes graded to check reports and scores: the same cell time limit
+# stops it, and a busy one would take a core from every other test for each 30 s call (two per grading).
+WAIT_FOREVER = "def block_income(amount, activity):\n    while True:\n        __import__('time').sleep(1)\n"
 
 
 # How nbconvert (feedback, formgrader) shows a chart drawn as SVG in the kernel: a picture in the page.
