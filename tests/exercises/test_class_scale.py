@@ -26,13 +26,14 @@ import pytest
 
 from coursegrading import pool
 from coursegrading.autograde import FAILED, GRADED, MISSING, grade_class
-from tests.exercises.grading_support import (CELL_TIMEOUT, LOOP_FOREVER, WAIT_FOREVER,
-                                            grade_and_say_what_was_left_to_do, release_nb, sleeps, source_nb)
+from tests.exercises.grading_support import (CELL_TIMEOUT, LOOP_FOREVER, grade_and_say_what_was_left_to_do,
+                                            release_nb, sleeps, source_nb)
 from scripts import system_tools
 from tests.exercises.kit import (autograded_points, nbgrader, reference_answers, submit,
                                  with_answers, wrong_answers)
 
 A = "paying_providers"
+NEVER_ENDS = "while True:\n    __import__('time').sleep(1)\n"
 EXPECTED_STATUS = {"reference": GRADED, "hardcodedrate": GRADED, "editedtests": GRADED,
                    "loopsforever": FAILED, "brokenjson": FAILED, "absent": MISSING}
 
@@ -50,7 +51,9 @@ def make_class(course: Path) -> None:
         if meta.get("grade") and not meta.get("solution"):
             cell["source"] = "assert True  # tests removed by the student"
     submit(course, "editedtests", A, edited)
-    block = WAIT_FOREVER + ref["block_and_capitation_answer"].split("\n\n\n", 1)[1]
+    # Never ends in its own answer cell, so it meets the cell limit once; a never-ending function meets it at
+    # each cell that calls it (twice here, 65 s a grading), and the graded class of tests/exercises has one.
+    block = NEVER_ENDS + ref["block_and_capitation_answer"]
     submit(course, "loopsforever", A, with_answers(release, dict(ref, block_and_capitation_answer=block)))
     submit(course, "brokenjson", A, json.dumps(with_answers(release, ref))[:-200])
     added = nbgrader(course, "db", "student", "add", "absent", "--first-name=Ab", "--last-name=Sent")
