@@ -16,12 +16,11 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from scripts import system_tools
-from tests.support import ROOT, requests_in_flight, wait_until_quiet
+from tests.support import ROOT, block_outside_requests, requests_in_flight, wait_until_quiet
 
 BIN = Path(sys.executable).parent
 
@@ -134,15 +133,7 @@ def visit(browser, site_url):
         page = context.new_page()
         v = PageVisit(page)
 
-        def route(r):
-            host = urlparse(r.request.url).hostname
-            if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
-                r.continue_()
-            else:
-                v.outside_requests.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
+        block_outside_requests(page, v.outside_requests)
         page.on("console", lambda m: m.type == "error" and v.console_errors.append(m.text))
         page.on("pageerror", lambda e: v.console_errors.append(str(e)))
         # Name the missing file, which the console message does not.

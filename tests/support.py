@@ -30,6 +30,20 @@ def site_pages() -> list[str]:
     )
 
 
+def block_outside_requests(page, outside: list) -> None:
+    """Let the page load only from the local site (and data:/blob: URLs); record and abort the rest."""
+    from urllib.parse import urlparse
+
+    def route(r):
+        if r.request.url.startswith(("data:", "blob:")) or urlparse(r.request.url).hostname == "127.0.0.1":
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+
+
 def requests_in_flight(page) -> list:
     """A list that holds, at any moment, the page's requests not yet finished."""
     in_flight = []

@@ -9,10 +9,8 @@ page is quiet. Each test asserts only its own part of a page's report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
-
 from benchmarks.page_weight import PageWeight, count_responses, page_kind
-from tests.support import ROOT, SITE, requests_in_flight, site_pages, wait_until_quiet
+from tests.support import ROOT, SITE, block_outside_requests, requests_in_flight, site_pages, wait_until_quiet
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 LAPTOP = {"width": 1366, "height": 900}
@@ -44,16 +42,8 @@ def visit_page(browser, site_url: str, path: str) -> PageReport:
     page = context.new_page()
     report = PageReport(path, PageWeight(path, page_kind(SITE, path)))
 
-    def route(r):
-        host = urlparse(r.request.url).hostname
-        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
-            r.continue_()
-        else:
-            report.outside_requests.append(r.request.url)
-            r.abort()
-
     responses = []
-    page.route("**/*", route)
+    block_outside_requests(page, report.outside_requests)
     page.on("response", lambda r: responses.append(r))
     page.on("console", lambda m: m.type == "error" and report.console_errors.append(m.text))
     page.on("pageerror", lambda e: report.console_errors.append(str(e)))
